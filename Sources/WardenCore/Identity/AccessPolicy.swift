@@ -1,0 +1,41 @@
+/// Which roles may call which operation, keyed by the operationId in openapi.yaml.
+///
+/// One table, so the authorization matrix can be read (and tested) in one place. An
+/// operation missing from the table is refused to everyone: new endpoints are closed
+/// until someone decides who may call them.
+public enum AccessPolicy {
+    /// Operations that need no token at all.
+    public static let anonymous: Set<String> = [
+        "getHealth", "getReadiness", "getMetrics", "getOpenAPIDocument",
+    ]
+
+    private static let everyone: Set<Role> = Set(Role.allCases)
+    private static let readers: Set<Role> = [.admin, .reviewer, .auditor]
+    private static let adminOnly: Set<Role> = [.admin]
+    private static let auditReaders: Set<Role> = [.admin, .auditor]
+
+    public static let table: [String: Set<Role>] = [
+        "getWhoAmI": everyone,
+        "createToken": adminOnly,
+        "listTokens": adminOnly,
+        "revokeToken": adminOnly,
+        "createAgent": adminOnly,
+        "listAgents": readers,
+        "getAgent": readers,
+        "updateAgent": adminOnly,
+        "retireAgent": adminOnly,
+        "listAuditEvents": auditReaders,
+        "verifyAuditEvents": auditReaders,
+    ]
+
+    public enum Decision: Sendable, Equatable {
+        case allowed
+        /// Authenticated, but this role may not call the operation.
+        case forbidden(allowedRoles: Set<Role>)
+    }
+
+    public static func decide(operation: String, role: Role) -> Decision {
+        let allowed = table[operation] ?? []
+        return allowed.contains(role) ? .allowed : .forbidden(allowedRoles: allowed)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import OpenAPIRuntime
+import WardenCore
+import WardenStore
+
+extension WardenAPI {
+    func createAgent(_ input: Operations.CreateAgent.Input) async throws -> Operations.CreateAgent.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType("send application/json") }
+        let fields = AgentFields(
+            name: body.name, cluster: body.cluster, namespace: body.namespace, serviceAccount: body.serviceAccount,
+            owner: body.owner, purpose: body.purpose, riskTier: RiskTier(body.riskTier),
+            status: body.status.map { $0 == .suspended ? .suspended : .active } ?? .active,
+            labels: body.labels?.additionalProperties ?? [:])
+        try fields.validate()
+        let agent = try await agents.create(fields, context: RequestScope.current.changeContext)
+        return .created(
+            .init(headers: .init(location: "/v1/agents/\(agent.id)", eTag: agent.etag), body: .json(Self.schema(agent))))
+    }
+
+    func listAgents(_ input: Operations.ListAgents.Input) async throws -> Operations.ListAgents.Output {
+        let query = input.query
+        let limit = try Cursor.limit(query.limit)
+        let after = try Cursor.decode(query.cursor) ?? 0
+        var labels: [String: String] = [:]
+        for (index, item) in (query.label ?? []).enumerated() {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw Problem.invalidParameter("label[\(index)]", "must be key=value")
+            }
+            labels[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        }
+        let filter = AgentStore.Filter(
+            cluster: query.cluster, namespace: query.namespace, owner: query.owner,
+            riskTier: query.riskTier.map(RiskTier.init), status: query.status.map(AgentStatus.init), labels: labels)
+        let page = try await agents.list(filter, afterID: after, limit: limit + 1)
+        let items = Array(page.prefix(limit))
+        let next = page.count > limit ? items.last.map { Cursor.encode($0.id) } : nil
+        return .ok(.init(body: .json(.init(items: items.map(Self.schema), nextCursor: next))))
+    }
+
+    func getAgent(_ input: Operations.GetAgent.Input) async throws -> Operations.GetAgent.Output {
+        let agent = try await agents.get(id: input.path.id)
+        return .ok(.init(headers: .init(eTag: agent.etag), body: .json(Self.schema(agent))))
+    }
+
+    func updateAgent(_ input: Operations.UpdateAgent.Input) async throws -> Operations.UpdateAgent.Output {
+        guard case .applicationMergePatchJson(let body) = input.body else {
+            throw Problem.unsupportedMediaType("send application/merge-patch+json")
+        }
+        let version = try Self.expectedVersion(input.headers.ifMatch, id: input.path.id)
+        let patch = try AgentPatch.parse(body.additionalProperties.value)
+        let agent = try await agents.update(
+            id: input.path.id, expectedVersion: version, action: "agent.update", context: RequestScope.current.changeContext
+        ) { current in
+            guard current.status != .retired else { throw Problem.conflict("a retired agent cannot be changed") }
+            let changed = current.applying(patch)
+            try changed.validate()
+            return changed
+        }
+        return .ok(.init(headers: .init(eTag: agent.etag), body: .json(Self.schema(agent))))
+    }
+
+    func retireAgent(_ input: Operations.RetireAgent.Input) async throws -> Operations.RetireAgent.Output {
+        let version = try input.headers.ifMatch.map { try Self.expectedVersion($0, id: input.path.id) }
+        let agent = try await agents.update(
+            id: input.path.id, expectedVersion: version ?? nil, action: "agent.retire", context: RequestScope.current.changeContext
+        ) { current in
+            var retired = current
+            retired.status = .retired
+            return retired
+        }
+        return .ok(.init(headers: .init(eTag: agent.etag), body: .json(Self.schema(agent))))
+    }
+
+    /// The version an `If-Match` names; nil for `*`. A tag for another resource or version is stale (412).
+    static func expectedVersion(_ header: String?, id: Int64) throws -> Int64? {
+        guard let header, !header.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw Problem.preconditionRequired("send If-Match with the ETag from GET /v1/agents/\(id)")
+        }
+        let tags = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        if tags.contains("*") { return nil }
+        for tag in tags {
+            let inner = tag.hasPrefix("\"") && tag.hasSuffix("\"") && tag.count >= 2 ? tag.dropFirst().dropLast() : tag[...]
+            let parts = inner.split(separator: "-")
+            if parts.count == 2, Int64(parts[0]) == id, let version = Int64(parts[1]) { return version }
+        }
+        // A tag that cannot match any version of this agent: the precondition fails.
+        return -1
+    }
+
+    static func schema(_ agent: Agent) -> Components.Schemas.Agent {
+        let f = agent.fields
+        return .init(
+            id: agent.id, name: f.name, cluster: f.cluster, namespace: f.namespace, serviceAccount: f.serviceAccount,
+            owner: f.owner, purpose: f.purpose, riskTier: .init(f.riskTier), status: .init(f.status),
+            labels: .init(additionalProperties: f.labels), createdAt: agent.createdAt, updatedAt: agent.updatedAt,
+            version: agent.version)
+    }
+}
+
+extension RiskTier {
+    init(_ tier: Components.Schemas.RiskTier) {
+        switch tier {
+        case .low: self = .low
+        case .medium: self = .medium
+        case .high: self = .high
+        case .critical: self = .critical
+        }
+    }
+}
+
+extension Components.Schemas.RiskTier {
+    init(_ tier: RiskTier) {
+        switch tier {
+        case .low: self = .low
+        case .medium: self = .medium
+        case .high: self = .high
+        case .critical: self = .critical
+        }
+    }
+}
+
+extension AgentStatus {
+    init(_ status: Components.Schemas.AgentStatus) {
+        switch status {
+        case .active: self = .active
+        case .suspended: self = .suspended
+        case .retired: self = .retired
+        }
+    }
+}
+
+extension Components.Schemas.AgentStatus {
+    init(_ status: AgentStatus) {
+        switch status {
+        case .active: self = .active
+        case .suspended: self = .suspended
+        case .retired: self = .retired
+        }
+    }
+}

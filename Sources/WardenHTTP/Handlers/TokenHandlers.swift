@@ -1,0 +1,47 @@
+import Foundation
+import OpenAPIRuntime
+import WardenCore
+import WardenStore
+
+extension WardenAPI {
+    func getWhoAmI(_ input: Operations.GetWhoAmI.Input) async throws -> Operations.GetWhoAmI.Output {
+        let principal = try RequestScope.current.requiredPrincipal
+        return .ok(.init(body: .json(Self.schema(try await tokens.get(id: principal.tokenID)))))
+    }
+
+    func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType("send application/json") }
+        let request = try TokenRequest(
+            name: body.name, role: Role(rawValue: body.role.rawValue) ?? .auditor, clusters: body.clusters ?? [],
+            expiresInDays: body.expiresInDays)
+        let secret = TokenSecret.generate()
+        let record = try await tokens.create(
+            name: request.name, role: request.role, clusters: request.clusters,
+            expiresAt: request.expiresAt(from: clock.now()), secret: secret, context: RequestScope.current.changeContext)
+        return .created(
+            .init(
+                headers: .init(location: "/v1/tokens/\(record.id)"),
+                body: .json(.init(token: secret.value, tokenInfo: Self.schema(record)))))
+    }
+
+    func listTokens(_ input: Operations.ListTokens.Input) async throws -> Operations.ListTokens.Output {
+        let limit = try Cursor.limit(input.query.limit)
+        let before = try Cursor.decode(input.query.cursor)
+        let page = try await tokens.list(beforeID: before, limit: limit + 1)
+        let items = Array(page.prefix(limit))
+        let next = page.count > limit ? items.last.map { Cursor.encode($0.id) } : nil
+        return .ok(.init(body: .json(.init(items: items.map(Self.schema), nextCursor: next))))
+    }
+
+    func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output {
+        let record = try await tokens.revoke(id: input.path.id, context: RequestScope.current.changeContext)
+        return .ok(.init(body: .json(Self.schema(record))))
+    }
+
+    static func schema(_ record: TokenRecord) -> Components.Schemas.Token {
+        .init(
+            id: record.id, name: record.name, role: .init(rawValue: record.role.rawValue)!, clusters: record.clusters,
+            prefix: record.prefix, createdAt: record.createdAt, createdBy: record.createdBy, expiresAt: record.expiresAt,
+            revokedAt: record.revokedAt, lastUsedAt: record.lastUsedAt)
+    }
+}

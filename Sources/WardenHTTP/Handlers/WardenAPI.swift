@@ -1,0 +1,18 @@
+import Foundation
+import Logging
+import OpenAPIRuntime
+import Prometheus
+import WardenCore
+import WardenStore
+
+/// Implements the operations generated from openapi.yaml. Handlers translate between the
+/// contract's types and the domain and leave the rules to WardenCore and the SQL to WardenStore.
+struct WardenAPI: APIProtocol {
+    let tokens: TokenStore
+    let agents: AgentStore
+    let audit: AuditLog
+    let readiness: ReadinessProbe
+    let metrics: PrometheusCollectorRegistry
+    let clock: any WallClock
+    let logger: Logger
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOCore
+import OpenAPIHummingbird
+import Logging
+import NIOSSL
+import OpenAPIRuntime
+import Prometheus
+import ServiceLifecycle
+import WardenCore
+import WardenStore
+
+/// Listener settings, read from the environment by the `warden` command.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    public var bodyLimits: BodyLimits
+    /// PEM files; both or neither.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimits: BodyLimits = .init(), tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil) {
+        self.host = host
+        self.port = port
+        self.bodyLimits = bodyLimits
+        self.tlsCertificatePath = tlsCertificatePath
+        self.tlsKeyPath = tlsKeyPath
+    }
+}
+
+/// Assembles the HTTP application: the generated API, its middleware and the stores behind it.
+public enum WardenServer {
+    public static func makeApplication(
+        settings: ServerSettings,
+        database: Database,
+        clock: any WallClock = SystemWallClock(),
+        metrics: PrometheusCollectorRegistry,
+        logger: Logger,
+        services: [any Service] = [],
+        beforeServing: (@Sendable () async throws -> Void)? = nil,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let audit = AuditLog(database: database, clock: clock)
+        let tokens = TokenStore(database: database, audit: audit, clock: clock)
+        let migrator = Migrator(database: database, migrations: try Migration.bundled())
+        let api = WardenAPI(
+            tokens: tokens,
+            agents: AgentStore(database: database, audit: audit, clock: clock),
+            audit: audit,
+            readiness: ReadinessProbe(database: database, migrator: migrator),
+            metrics: metrics,
+            clock: clock,
+            logger: logger)
+
+        let router = Router()
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMiddleware(logger: logger, limits: settings.bodyLimits))
+        try api.registerHandlers(
+            on: router,
+            serverURL: URL(string: "/")!,
+            configuration: Configuration(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
+            middlewares: [
+                ProblemMiddleware(logger: logger),
+                AuthMiddleware(tokens: tokens),
+                IdempotencyMiddleware(store: IdempotencyStore(database: database, clock: clock)),
+            ])
+
+        var server: HTTPServerBuilder = .http1()
+        if let certificate = settings.tlsCertificatePath, let key = settings.tlsKeyPath {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(key))
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        }
+        var app = Application(
+            router: router,
+            server: server,
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+            services: services,
+            onServerRunning: onServerRunning,
+            logger: logger)
+        if let beforeServing {
+            app.beforeServerStarts(perform: beforeServing)
+        }
+        return app
+    }
+}

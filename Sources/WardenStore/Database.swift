@@ -1,0 +1,51 @@
+import Logging
+import Metrics
+import PostgresNIO
+
+/// The PostgreSQL pool every store uses, with its use counted for `/metrics`.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+    private let inUse: Gauge
+    private let leases: Counter
+    private let counter: LeaseCounter
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        self.inUse = Gauge(label: "warden_db_connections_in_use")
+        self.leases = Counter(label: "warden_db_leases_total")
+        self.counter = LeaseCounter()
+    }
+
+    public func withConnection<R: Sendable>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
+        lease()
+        defer { release() }
+        return try await client.withConnection { connection in try await body(connection) }
+    }
+
+    /// Runs `body` in one transaction: everything it writes, including its audit events, commits or none does.
+    public func withTransaction<R: Sendable>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
+        lease()
+        defer { release() }
+        return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+    }
+
+    private func lease() {
+        leases.increment()
+        inUse.record(counter.add(1))
+    }
+
+    private func release() {
+        inUse.record(counter.add(-1))
+    }
+}
+
+import Synchronization
+
+private final class LeaseCounter: Sendable {
+    private let value = Atomic<Int>(0)
+    func add(_ delta: Int) -> Int {
+        value.add(delta, ordering: .relaxed).newValue
+    }
+}

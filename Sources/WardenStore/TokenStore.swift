@@ -1,0 +1,136 @@
+import Foundation
+import PostgresNIO
+import WardenCore
+
+/// A stored API token, never with its secret.
+public struct TokenRecord: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var name: String
+    public var role: Role
+    public var clusters: [String]
+    public var prefix: String
+    public var createdAt: Date
+    public var createdBy: String
+    public var expiresAt: Date?
+    public var revokedAt: Date?
+    public var lastUsedAt: Date?
+}
+
+public struct TokenStore: Sendable {
+    let database: Database
+    let audit: AuditLog
+    let clock: any WallClock
+
+    public init(database: Database, audit: AuditLog, clock: any WallClock) {
+        self.database = database
+        self.audit = audit
+        self.clock = clock
+    }
+
+    static let columns = "id, name, role, clusters, prefix, created_at, created_by, expires_at, revoked_at, last_used_at"
+
+    /// Stores the hash of a new secret and returns the record; the secret itself is the caller's to show once.
+    public func create(
+        name: String, role: Role, clusters: [String], expiresAt: Date?, secret: TokenSecret, context: ChangeContext
+    ) async throws -> TokenRecord {
+        let now = clock.now()
+        return try await database.withTransaction { connection in
+            let row = try await connection.query(
+                """
+                INSERT INTO api_tokens (name, role, clusters, secret_hash, prefix, created_at, created_by, expires_at)
+                VALUES (\(name), \(role.rawValue), \(clusters), \(Data(secret.hash)), \(secret.displayPrefix), \(now),
+                        \(context.actor), \(expiresAt))
+                RETURNING \(unescaped: Self.columns)
+                """, logger: database.logger
+            ).collect()
+            guard let first = row.first else { throw StoreError.notFound(what: "token", id: "new") }
+            let record = try Self.decode(first)
+            try await audit.append(
+                context.record(action: "token.create", targetType: "token", targetID: String(record.id), stateDigest: try CanonicalJSON.digest(record)),
+                on: connection)
+            return record
+        }
+    }
+
+    /// The principal behind a secret, if the token exists, is not revoked and has not expired.
+    public func authenticate(_ secret: TokenSecret) async throws -> Principal? {
+        let now = clock.now()
+        let rows = try await database.withConnection { connection in
+            try await connection.query(
+                """
+                SELECT id, name, role, clusters, last_used_at FROM api_tokens
+                WHERE secret_hash = \(Data(secret.hash)) AND revoked_at IS NULL
+                  AND (expires_at IS NULL OR expires_at > \(now))
+                """, logger: database.logger
+            ).collect()
+        }
+        guard let row = rows.first else { return nil }
+        let (id, name, roleText, clusters, lastUsed) = try row.decode((Int64, String, String, [String], Date?).self)
+        guard let role = Role(rawValue: roleText) else { return nil }
+        // Recording every use would turn each read into a write; once a minute is enough to see stale tokens.
+        if lastUsed.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            _ = try await database.withConnection { connection in
+                try await connection.query("UPDATE api_tokens SET last_used_at = \(now) WHERE id = \(id)", logger: database.logger)
+            }
+        }
+        return Principal(tokenID: id, name: name, role: role, clusters: clusters)
+    }
+
+    public func get(id: Int64) async throws -> TokenRecord {
+        let rows = try await database.withConnection { connection in
+            try await connection.query("SELECT \(unescaped: Self.columns) FROM api_tokens WHERE id = \(id)", logger: database.logger).collect()
+        }
+        guard let row = rows.first else { throw StoreError.notFound(what: "token", id: String(id)) }
+        return try Self.decode(row)
+    }
+
+    /// Newest first; `beforeID` is the cursor.
+    public func list(beforeID: Int64?, limit: Int) async throws -> [TokenRecord] {
+        try await database.withConnection { connection in
+            var out: [TokenRecord] = []
+            for try await row in try await connection.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM api_tokens
+                WHERE (\(beforeID)::bigint IS NULL OR id < \(beforeID)) ORDER BY id DESC LIMIT \(limit)
+                """, logger: database.logger)
+            {
+                out.append(try Self.decode(row))
+            }
+            return out
+        }
+    }
+
+    /// Revokes at once; revoking an already revoked token changes nothing and records nothing.
+    public func revoke(id: Int64, context: ChangeContext) async throws -> TokenRecord {
+        let now = clock.now()
+        return try await database.withTransaction { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE api_tokens SET revoked_at = \(now) WHERE id = \(id) AND revoked_at IS NULL
+                RETURNING \(unescaped: Self.columns)
+                """, logger: database.logger
+            ).collect()
+            if let row = rows.first {
+                let record = try Self.decode(row)
+                try await audit.append(
+                    context.record(action: "token.revoke", targetType: "token", targetID: String(id), stateDigest: try CanonicalJSON.digest(record)),
+                    on: connection)
+                return record
+            }
+            let existing = try await connection.query(
+                "SELECT \(unescaped: Self.columns) FROM api_tokens WHERE id = \(id)", logger: database.logger
+            ).collect()
+            guard let row = existing.first else { throw StoreError.notFound(what: "token", id: String(id)) }
+            return try Self.decode(row)
+        }
+    }
+
+    static func decode(_ row: PostgresRow) throws -> TokenRecord {
+        let (id, name, role, clusters, prefix, createdAt, createdBy, expiresAt, revokedAt, lastUsedAt) =
+            try row.decode((Int64, String, String, [String], String, Date, String, Date?, Date?, Date?).self)
+        guard let role = Role(rawValue: role) else { throw StoreError.corruptRow("api_tokens \(id) has role '\(role)'") }
+        return TokenRecord(
+            id: id, name: name, role: role, clusters: clusters, prefix: prefix,
+            createdAt: createdAt, createdBy: createdBy, expiresAt: expiresAt, revokedAt: revokedAt, lastUsedAt: lastUsedAt)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import WardenCore
+import WardenHTTP
+import WardenStore
+
+/// Metrics can be bootstrapped once per process; every test server shares this registry.
+public let testMetrics: PrometheusCollectorRegistry = {
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    return registry
+}()
+
+/// Tokens of every role, made directly in the store.
+public struct TestTokens: Sendable {
+    public var admin: String
+    public var reviewer: String
+    public var auditor: String
+    public var collector: String
+    public var secondAdmin: String
+
+    public func token(for role: Role) -> String {
+        switch role {
+        case .admin: admin
+        case .reviewer: reviewer
+        case .auditor: auditor
+        case .collector: collector
+        }
+    }
+}
+
+/// A real Warden HTTP server on a loopback port, backed by a fresh database.
+public struct TestServer: Sendable {
+    public let db: TestDatabase
+    public let tokens: TestTokens
+    public let clock: ManualClock
+
+    public static func make(settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0)) async throws -> (TestServer, some ApplicationProtocol) {
+        let db = try await TestDatabase.make()
+        let clock = ManualClock(Date())
+        let audit = AuditLog(database: db.database, clock: clock)
+        let store = TokenStore(database: db.database, audit: audit, clock: clock)
+        let context = ChangeContext(actor: "test-setup", tokenID: nil, requestID: "setup")
+        func make(_ name: String, _ role: Role, _ clusters: [String] = []) async throws -> String {
+            let secret = TokenSecret.generate()
+            _ = try await store.create(name: name, role: role, clusters: clusters, expiresAt: nil, secret: secret, context: context)
+            return secret.value
+        }
+        let tokens = TestTokens(
+            admin: try await make("alice", .admin),
+            reviewer: try await make("rita", .reviewer),
+            auditor: try await make("otto", .auditor),
+            collector: try await make("cronjob", .collector, ["prod"]),
+            secondAdmin: try await make("bob", .admin))
+        var logger = Logger(label: "warden-test")
+        logger.logLevel = .error
+        let app = try WardenServer.makeApplication(
+            settings: settings, database: db.database, clock: clock, metrics: testMetrics, logger: logger)
+        return (TestServer(db: db, tokens: tokens, clock: clock), app)
+    }
+}
+
+/// Runs `body` against a live server on a real socket.
+public func withLiveServer(
+    _ body: @Sendable (TestServer, any TestClientProtocol) async throws -> Void
+) async throws {
+    let (server, app) = try await TestServer.make()
+    try await app.test(.live) { client in
+        try await body(server, client)
+    }
+}
+
+extension TestClientProtocol {
+    /// A request with a bearer token and an optional JSON body.
+    public func call(
+        _ method: HTTPRequest.Method, _ path: String, token: String?, json: String? = nil,
+        contentType: String = "application/json", headers extra: [String: String] = [:]
+    ) async throws -> TestResponse {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if json != nil { headers[.contentType] = contentType }
+        for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
+        return try await executeRequest(
+            uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+}
+
+extension TestResponse {
+    public var text: String { String(buffer: body) }
+
+    /// The body as a JSON object (or nil).
+    public var json: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+    }
+}

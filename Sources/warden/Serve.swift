@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+import WardenCore
+import WardenHTTP
+import WardenStore
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP API.")
+
+    @Flag(help: "Do not apply pending migrations on start.")
+    var noMigrate = false
+
+    func run() async throws {
+        let env = try loadEnvironment(needsServer: true)
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "warden")
+        let client = PostgresClient(configuration: env.databaseURL.clientConfiguration(), backgroundLogger: logger)
+        let database = Database(client: client, logger: logger)
+        let migrate = !noMigrate
+        let app = try WardenServer.makeApplication(
+            settings: env.server, database: database, metrics: registry, logger: logger,
+            beforeServing: {
+                let migrator = Migrator(database: database, migrations: try Migration.bundled())
+                if migrate {
+                    try await migrator.migrate()
+                } else if let problem = try await migrator.pendingProblem() {
+                    logger.warning("the database is not fully migrated; /readyz reports 503 until it is", metadata: ["problem": "\(problem)"])
+                }
+            })
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: client),
+                    .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+}
+
+/// Reads the environment or stops with one clear line.
+func loadEnvironment(needsServer: Bool) throws -> WardenEnvironment {
+    do {
+        return try WardenEnvironment.load(needsServer: needsServer)
+    } catch let error as WardenEnvironment.Invalid {
+        throw ValidationError("configuration: \(error.description)")
+    }
+}
+
+/// Runs `body` with a database pool that is up for just that long, for one-shot commands.
+func withDatabase<R: Sendable>(_ env: WardenEnvironment, _ body: @Sendable (Database) async throws -> R) async throws -> R {
+    var logger = Logger(label: "warden")
+    logger.logLevel = .warning
+    let client = PostgresClient(configuration: env.databaseURL.clientConfiguration(), backgroundLogger: logger)
+    let database = Database(client: client, logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        defer { group.cancelAll() }
+        return try await body(database)
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Warden: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warden",
+        abstract: "Governs what AI agents may do on Kubernetes.",
+        version: "0.1.0",
+        subcommands: [Serve.self, Migrate.self, TokenCommand.self])
+}

@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import WardenCore
+import WardenTestSupport
+
+/// Each role against each operation: allowed ones never get 401/403, the rest get exactly 403.
+@Suite("Authorization matrix")
+struct AuthorizationMatrixTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var operation: String
+        var method: HTTPRequest.Method
+        var path: String
+        var body: String?
+        var contentType = "application/json"
+        var headers: [String: String] = [:]
+        var testDescription: String { operation }
+    }
+
+    static let cases: [Case] = [
+        Case(operation: "getWhoAmI", method: .get, path: "/v1/whoami"),
+        Case(operation: "createToken", method: .post, path: "/v1/tokens", body: #"{"name":"ci","role":"auditor"}"#),
+        Case(operation: "listTokens", method: .get, path: "/v1/tokens"),
+        Case(operation: "revokeToken", method: .delete, path: "/v1/tokens/999999"),
+        Case(operation: "createAgent", method: .post, path: "/v1/agents", body: agentJSON(name: "m", serviceAccount: "matrix")),
+        Case(operation: "listAgents", method: .get, path: "/v1/agents"),
+        Case(operation: "getAgent", method: .get, path: "/v1/agents/999999"),
+        Case(
+            operation: "updateAgent", method: .patch, path: "/v1/agents/999999", body: "{}", contentType: "application/merge-patch+json",
+            headers: ["If-Match": "*"]),
+        Case(operation: "retireAgent", method: .delete, path: "/v1/agents/999999"),
+        Case(operation: "listAuditEvents", method: .get, path: "/v1/audit-events"),
+        Case(operation: "verifyAuditEvents", method: .get, path: "/v1/audit-events/verify"),
+    ]
+
+    @Test func everyOperationInTheContractIsInTheMatrix() throws {
+        let spec = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../openapi.yaml"), encoding: .utf8)
+        let ids = spec.split(separator: "\n").compactMap { line -> String? in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("operationId:") else { return nil }
+            return trimmed.dropFirst("operationId:".count).trimmingCharacters(in: .whitespaces)
+        }
+        let covered = Set(Self.cases.map(\.operation)).union(AccessPolicy.anonymous)
+        #expect(Set(ids) == covered)
+        #expect(Set(ids) == Set(AccessPolicy.table.keys).union(AccessPolicy.anonymous))
+    }
+
+    @Test(arguments: cases)
+    func rolesGetExactlyWhatThePolicySays(_ c: Case) async throws {
+        try await withLiveServer { server, client in
+            for role in Role.allCases {
+                let response = try await client.call(
+                    c.method, c.path, token: server.tokens.token(for: role), json: c.body, contentType: c.contentType, headers: c.headers)
+                let allowed = AccessPolicy.table[c.operation]?.contains(role) ?? false
+                if allowed {
+                    #expect(![401, 403].contains(response.status.code), "\(role) on \(c.operation): \(response.text)")
+                    #expect(response.status.code < 500, "\(role) on \(c.operation): \(response.text)")
+                } else {
+                    expectProblem(response, status: 403)
+                }
+            }
+            let anonymous = try await client.call(c.method, c.path, token: nil, json: c.body, contentType: c.contentType, headers: c.headers)
+            expectProblem(anonymous, status: 401)
+            #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+        }
+    }
+
+    @Test func unknownExpiredAndRevokedTokensAre401() async throws {
+        try await withLiveServer { server, client in
+            let unknown = try await client.call(.get, "/v1/agents", token: "wdn_" + String(repeating: "A", count: 43))
+            expectProblem(unknown, status: 401)
+            #expect(unknown.headers[.wwwAuthenticate] != nil)
+            expectProblem(try await client.call(.get, "/v1/agents", token: "not-a-token"), status: 401)
+            var headers = HTTPFields()
+            headers[.authorization] = "Basic YWxpY2U6c2VjcmV0"
+            let basic = try await client.executeRequest(uri: "/v1/agents", method: .get, headers: headers, body: nil)
+            expectProblem(basic, status: 401)
+
+            let created = try await client.call(
+                .post, "/v1/tokens", token: server.tokens.admin, json: #"{"name":"short","role":"auditor","expiresInDays":1}"#)
+            #expect(created.status == .created, "\(created.text)")
+            let secret = try #require(created.json?["token"] as? String)
+            #expect(try await client.call(.get, "/v1/agents", token: secret).status == .ok)
+            server.clock.advance(by: 86_400 + 1)
+            expectProblem(try await client.call(.get, "/v1/agents", token: secret), status: 401)
+
+            let second = try await client.call(.post, "/v1/tokens", token: server.tokens.admin, json: #"{"name":"gone","role":"reviewer"}"#)
+            let secondSecret = try #require(second.json?["token"] as? String)
+            let secondID = try #require((second.json?["tokenInfo"] as? [String: Any])?["id"] as? Int)
+            #expect(try await client.call(.get, "/v1/agents", token: secondSecret).status == .ok)
+            let revoked = try await client.call(.delete, "/v1/tokens/\(secondID)", token: server.tokens.admin)
+            #expect(revoked.status == .ok)
+            #expect(revoked.json?["revokedAt"] is String)
+            expectProblem(try await client.call(.get, "/v1/agents", token: secondSecret), status: 401)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+import WardenTestSupport
+
+/// A valid agent body, with fields replaced as a test needs.
+func agentJSON(
+    name: String = "coder", cluster: String = "prod", namespace: String = "agents", serviceAccount: String = "coder",
+    owner: String = "team-a", riskTier: String = "high", labels: String = #"{"team":"a"}"#
+) -> String {
+    """
+    {"name":"\(name)","cluster":"\(cluster)","namespace":"\(namespace)","serviceAccount":"\(serviceAccount)",\
+    "owner":"\(owner)","purpose":"writes code","riskTier":"\(riskTier)","labels":\(labels)}
+    """
+}
+
+/// Asserts an RFC 9457 body and returns it.
+@discardableResult
+func expectProblem(_ response: TestResponse, status: Int, sourceLocation: SourceLocation = #_sourceLocation) -> [String: Any] {
+    #expect(response.status.code == status, "body: \(response.text)", sourceLocation: sourceLocation)
+    #expect(response.headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
+    let body = response.json ?? [:]
+    #expect(body["status"] as? Int == status, sourceLocation: sourceLocation)
+    #expect((body["type"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+    #expect((body["title"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+    #expect(body["detail"] is String, sourceLocation: sourceLocation)
+    #expect(body["instance"] is String, sourceLocation: sourceLocation)
+    return body
+}
+
+func pointers(_ problem: [String: Any]) -> [String] {
+    ((problem["errors"] as? [[String: Any]]) ?? []).compactMap { $0["pointer"] as? String }
+}
+
+/// Counts rows, to show that a refused request changed nothing.
+func rowCounts(_ server: TestServer) async throws -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for table in ["agents", "api_tokens", "audit_events", "idempotency_keys"] {
+        let rows = try await server.db.database.client.query(.init(unsafeSQL: "SELECT count(*)::int8 FROM \(table)")).collect()
+        counts[table] = Int(try rows.first!.decode(Int64.self))
+    }
+    return counts
+}
