@@ -62,6 +62,7 @@ public enum WardenServer {
             serverURL: URL(string: "/")!,
             configuration: Configuration(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [
+                HeaderEncodingMiddleware(),
                 ProblemMiddleware(logger: logger),
                 AuthMiddleware(tokens: tokens),
                 IdempotencyMiddleware(store: IdempotencyStore(database: database, clock: clock)),

@@ -137,6 +137,14 @@ struct TapeView {
         return key.withUTF8 { member(i, $0) }
     }
 
+    @inline(__always) func member(_ i: Int, static key: StaticString) -> Int? {
+        member(i, UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+    }
+
+    @inline(__always) func stringEquals(_ i: Int, static key: StaticString) -> Bool {
+        stringEquals(i, UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+    }
+
     /// Decodes the string at `i` (escapes resolved).
     func decodeString(_ i: Int) -> String {
         let (off, len) = span(i)

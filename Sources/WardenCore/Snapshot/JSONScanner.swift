@@ -55,6 +55,8 @@ struct JSONScanner {
     var longs: [UInt64] = []
     let maxDepth: Int
     let rejectDuplicates: Bool
+    /// Scratch space for duplicate-key checks (freed with the scanner by `discard`/`finish`).
+    let keyScratch: UnsafeMutablePointer<Int>
 
     init(base: UnsafePointer<UInt8>, count: Int, options: JSONParseOptions, initialTapeCapacity: Int? = nil) {
         self.base = base
@@ -64,13 +66,18 @@ struct JSONScanner {
         let cap = max(64, initialTapeCapacity ?? (count / 8 + 16))
         self.tapeCap = cap
         self.tape = malloc(cap * 8)!.assumingMemoryBound(to: UInt64.self)
+        self.keyScratch = .allocate(capacity: Self.scratchCapacity)
     }
 
     /// Frees the tape (after an error).
-    func discard() { free(tape) }
+    func discard() {
+        free(tape)
+        keyScratch.deallocate()
+    }
 
     /// Transfers the tape, shrunk to size, to a storage object.
     mutating func finish() -> TapeStorage {
+        keyScratch.deallocate()
         let size = max(tapeCount, 1) * 8
         if let p = realloc(tape, size) { tape = p.assumingMemoryBound(to: UInt64.self) }
         tapeCap = max(tapeCount, 1)
@@ -122,7 +129,17 @@ struct JSONScanner {
     @inline(__always) mutating func skipWS() {
         while i < n {
             let c = base[i]
-            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { return }
+            if c == 0x20 || c == 0x0D || c == 0x09 {
+                i += 1
+            } else if c == 0x0A {
+                // Pretty-printed JSON (kubectl indents by 4): skip indentation 8 bytes at a time.
+                i += 1
+                while i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 {
+                    i += 8
+                }
+            } else {
+                return
+            }
         }
     }
 
@@ -238,43 +255,56 @@ struct JSONScanner {
     }
 
     mutating func checkDuplicateKeys(header: Int, objectStart: Int) throws(JSONParseError) {
-        let v = view
         let count = Tape.count(tape[header])
-        var keys: [Int] = []
-        keys.reserveCapacity(count)
+        if count > Self.scratchCapacity { return try checkDuplicateKeysHashed(header: header) }
+        // Key word positions, gathered without allocating.
         var j = header + 1
-        for _ in 0..<count {
-            keys.append(j)
+        for k in 0..<count {
+            keyScratch[k] = j
             j += 1
             j += Tape.size(tape[j])
         }
-        func same(_ a: Int, _ b: Int) -> Bool {
-            if v.isEscaped(a) || v.isEscaped(b) { return v.decodeString(a).utf8.elementsEqual(v.decodeString(b).utf8) }
-            let (oa, la) = v.span(a), (ob, lb) = v.span(b)
-            return la == lb && (la == 0 || memcmp(base + oa, base + ob, la) == 0)
-        }
-        func fail(_ k: Int) -> JSONParseError {
-            JSONParseError(offset: v.span(k).offset, message: "duplicate object key \"\(v.decodeString(k))\"")
-        }
-        if count <= 12 {
-            for a in 1..<count {
-                let wa = tape[keys[a]]
-                for b in 0..<a {
-                    // Cheap pre-check on the length field.
-                    if Tape.length(wa) == Tape.length(tape[keys[b]]) || v.isEscaped(keys[a]) || v.isEscaped(keys[b]) {
-                        if same(keys[a], keys[b]) { throw fail(keys[a]) }
+        for a in 1..<count {
+            let wa = tape[keyScratch[a]]
+            let plainA = Tape.tag(wa) == Tape.string
+            for b in 0..<a {
+                let wb = tape[keyScratch[b]]
+                if plainA && Tape.tag(wb) == Tape.string {
+                    // Same length (bits 36..59) and same bytes.
+                    if (wa ^ wb) & 0x0FFF_FFF0_0000_0000 != 0 { continue }
+                    let len = Tape.length(wa)
+                    if len == 0 || memcmp(base + Tape.offset(wa), base + Tape.offset(wb), len) == 0 {
+                        throw duplicateKeyError(keyScratch[a])
                     }
+                } else if view.decodeString(keyScratch[a]).utf8.elementsEqual(view.decodeString(keyScratch[b]).utf8) {
+                    throw duplicateKeyError(keyScratch[a])
                 }
             }
-            return
         }
+    }
+
+    static let scratchCapacity = 24
+
+    func duplicateKeyError(_ k: Int) -> JSONParseError {
+        JSONParseError(offset: view.span(k).offset, message: "duplicate object key \"\(view.decodeString(k))\"")
+    }
+
+    mutating func checkDuplicateKeysHashed(header: Int) throws(JSONParseError) {
+        let v = view
+        let count = Tape.count(tape[header])
         // Swift string keys collide for canonically-equivalent spellings, so keep all and compare bytes.
         var seen: [String: [Int]] = [:]
         seen.reserveCapacity(count)
-        for k in keys {
+        var j = header + 1
+        for _ in 0..<count {
+            let k = j
             let s = v.decodeString(k)
-            if let prev = seen[s], prev.contains(where: { same($0, k) }) { throw fail(k) }
+            if let prev = seen[s], prev.contains(where: { v.decodeString($0).utf8.elementsEqual(s.utf8) }) {
+                throw duplicateKeyError(k)
+            }
             seen[s, default: []].append(k)
+            j += 1
+            j += Tape.size(tape[j])
         }
     }
 

@@ -60,10 +60,10 @@ public struct SnapshotParser: Sendable {
                     sc.skipWS()
                     if sc.i != sc.n { throw sc.error("unexpected data after the JSON value") }
                     let v = sc.view
-                    let topKind = v.member(0, "kind").flatMap { v.isString($0) ? v.decodeString($0) : nil }
+                    let topKind = v.member(0, static: "kind").flatMap { v.isString($0) ? v.decodeString($0) : nil }
                     let isList = sawItems && (topKind.map { $0.utf8.count >= 4 && bytesHasSuffix($0, "List") } ?? true)
                     if isList {
-                        let topAPIVersion = v.member(0, "apiVersion").flatMap { v.isString($0) ? v.decodeString($0) : nil }
+                        let topAPIVersion = v.member(0, static: "apiVersion").flatMap { v.isString($0) ? v.decodeString($0) : nil }
                         builder.finishList(v, listKind: topKind, listAPIVersion: topAPIVersion)
                     } else {
                         if sawItems {
@@ -89,7 +89,13 @@ public struct SnapshotParser: Sendable {
             return .success((sc.finish(), sc.longs))
         }
         let (storage, longs) = try outcome.get()
-        if !builder.issues.isEmpty { throw SnapshotError(issues: builder.issues) }
+        if !builder.issues.isEmpty {
+            // Deferred (kind-less) items are examined last: report in item order.
+            let sorted = builder.issues.enumerated().sorted {
+                ($0.element.itemIndex ?? -1, $0.offset) < ($1.element.itemIndex ?? -1, $1.offset)
+            }.map(\.element)
+            throw SnapshotError(issues: sorted)
+        }
         let doc = JSONDocument(bytes: bytes, storage: storage, longs: longs)
         let objects = builder.kept.map {
             KubeObject(kind: $0.kind, apiVersion: $0.apiVersion, name: $0.name, namespace: $0.namespace,
@@ -308,7 +314,7 @@ final class SnapshotBuilder {
 
     func considerListItem(_ v: TapeView, root: Int, index: Int) -> Bool {
         if Tape.tag(v.word(root)) == Tape.object,
-           v.member(root, "kind") == nil || v.member(root, "apiVersion") == nil {
+           v.member(root, static: "kind") == nil || v.member(root, static: "apiVersion") == nil {
             deferred.append((root, index))
             return true
         }
@@ -333,8 +339,8 @@ final class SnapshotBuilder {
     }
 
     /// A string member; nil when absent or null, issue when of another type.
-    func stringMember(_ v: TapeView, _ obj: Int, _ key: String, _ ctx: Context, _ path: @autoclosure () -> String) -> String? {
-        guard let m = v.member(obj, key) else { return nil }
+    func stringMember(_ v: TapeView, _ obj: Int, _ key: StaticString, _ ctx: Context, _ path: @autoclosure () -> String) -> String? {
+        guard let m = v.member(obj, static: key) else { return nil }
         if v.isString(m) { return str(v, m) }
         if Tape.tag(v.word(m)) == Tape.null { return nil }
         issue(.invalidField, ctx, path(), "\(key) must be a string")
@@ -362,8 +368,8 @@ final class SnapshotBuilder {
             issue(.missingAPIVersion, ctx, "/apiVersion", "apiVersion is required")
             return false
         }
-        guard let meta = v.member(root, "metadata"), Tape.tag(v.word(meta)) == Tape.object else {
-            if let meta = v.member(root, "metadata"), Tape.tag(v.word(meta)) != Tape.null {
+        guard let meta = v.member(root, static: "metadata"), Tape.tag(v.word(meta)) == Tape.object else {
+            if let meta = v.member(root, static: "metadata"), Tape.tag(v.word(meta)) != Tape.null {
                 issue(.invalidField, ctx, "/metadata", "metadata must be an object")
             } else {
                 issue(.missingName, ctx, "/metadata/name", "metadata.name is required")
@@ -410,12 +416,12 @@ final class SnapshotBuilder {
 
     // MARK: Typed decoding
 
-    func stringArray(_ v: TapeView, _ obj: Int, _ key: String, _ ctx: Context, _ path: String) -> [String] {
-        guard let m = v.member(obj, key) else { return [] }
+    func stringArray(_ v: TapeView, _ obj: Int, _ key: StaticString, _ ctx: Context, _ path: @autoclosure () -> String) -> [String] {
+        guard let m = v.member(obj, static: key) else { return [] }
         let w = v.word(m)
         if Tape.tag(w) == Tape.null { return [] }
         guard Tape.tag(w) == Tape.array else {
-            issue(.invalidField, ctx, path, "\(key) must be an array of strings")
+            issue(.invalidField, ctx, path(), "\(key) must be an array of strings")
             return []
         }
         var out: [String] = []
@@ -425,20 +431,20 @@ final class SnapshotBuilder {
             if v.isString(j) {
                 out.append(str(v, j))
             } else {
-                issue(.invalidField, ctx, path + "/\(k)", "\(key) must contain only strings")
+                issue(.invalidField, ctx, path() + "/\(k)", "\(key) must contain only strings")
             }
             j += Tape.size(v.word(j))
         }
         return out
     }
 
-    func stringMap(_ v: TapeView, _ obj: Int, _ key: String, _ ctx: Context, _ path: String,
-                   skipping skipKey: String? = nil) -> [String: String] {
-        guard let m = v.member(obj, key) else { return [:] }
+    func stringMap(_ v: TapeView, _ obj: Int, _ key: StaticString, _ ctx: Context, _ path: @autoclosure () -> String,
+                   skipping skipKey: StaticString? = nil) -> [String: String] {
+        guard let m = v.member(obj, static: key) else { return [:] }
         let w = v.word(m)
         if Tape.tag(w) == Tape.null { return [:] }
         guard Tape.tag(w) == Tape.object else {
-            issue(.invalidField, ctx, path, "\(key) must be an object of strings")
+            issue(.invalidField, ctx, path(), "\(key) must be an object of strings")
             return [:]
         }
         var out: [String: String] = [:]
@@ -447,14 +453,14 @@ final class SnapshotBuilder {
         for _ in 0..<Tape.count(w) {
             let k = j
             j += 1
-            if let skipKey, v.stringEquals(k, skipKey) {
+            if let skipKey, v.stringEquals(k, static: skipKey) {
                 j += Tape.size(v.word(j))
                 continue
             }
             if v.isString(j) {
                 out[str(v, k)] = str(v, j)
             } else if Tape.tag(v.word(j)) != Tape.null {
-                issue(.invalidField, ctx, path + "/" + jsonPointerEscape(v.decodeString(k)), "\(key) values must be strings")
+                issue(.invalidField, ctx, path() + "/" + jsonPointerEscape(v.decodeString(k)), "\(key) values must be strings")
             }
             j += Tape.size(v.word(j))
         }
@@ -462,12 +468,12 @@ final class SnapshotBuilder {
     }
 
     /// Elements of an array member that must be objects ([] when absent or null).
-    func objectElements(_ v: TapeView, _ obj: Int, _ key: String, _ ctx: Context, _ path: String) -> [Int] {
-        guard let m = v.member(obj, key) else { return [] }
+    func objectElements(_ v: TapeView, _ obj: Int, _ key: StaticString, _ ctx: Context, _ path: @autoclosure () -> String) -> [Int] {
+        guard let m = v.member(obj, static: key) else { return [] }
         let w = v.word(m)
         if Tape.tag(w) == Tape.null { return [] }
         guard Tape.tag(w) == Tape.array else {
-            issue(.invalidField, ctx, path, "\(key) must be an array")
+            issue(.invalidField, ctx, path(), "\(key) must be an array")
             return []
         }
         var out: [Int] = []
@@ -476,7 +482,7 @@ final class SnapshotBuilder {
             if Tape.tag(v.word(j)) == Tape.object {
                 out.append(j)
             } else {
-                issue(.invalidField, ctx, path + "/\(k)", "\(key) elements must be objects")
+                issue(.invalidField, ctx, path() + "/\(k)", "\(key) elements must be objects")
             }
             j += Tape.size(v.word(j))
         }
@@ -484,7 +490,7 @@ final class SnapshotBuilder {
     }
 
     func rules(_ v: TapeView, _ root: Int, _ ctx: Context) -> [PolicyRule] {
-        guard let m = v.member(root, "rules") else { return [] }
+        guard let m = v.member(root, static: "rules") else { return [] }
         let elems = objectElements(v, root, "rules", ctx, "/rules")
         var out: [PolicyRule] = []
         out.reserveCapacity(elems.count)
@@ -501,7 +507,7 @@ final class SnapshotBuilder {
     }
 
     func subjects(_ v: TapeView, _ root: Int, _ ctx: Context) -> [Subject] {
-        guard let m = v.member(root, "subjects") else { return [] }
+        guard let m = v.member(root, static: "subjects") else { return [] }
         _ = objectElements(v, root, "subjects", ctx, "/subjects")
         var out: [Subject] = []
         for (k, s) in v.elements(m).enumerated() where Tape.tag(v.word(s)) == Tape.object {
@@ -524,7 +530,7 @@ final class SnapshotBuilder {
     }
 
     func roleRef(_ v: TapeView, _ root: Int, _ ctx: Context) -> RoleRef? {
-        guard let m = v.member(root, "roleRef"), Tape.tag(v.word(m)) == Tape.object else {
+        guard let m = v.member(root, static: "roleRef"), Tape.tag(v.word(m)) == Tape.object else {
             issue(.missingField, ctx, "/roleRef", "roleRef is required")
             return nil
         }
@@ -543,7 +549,7 @@ final class SnapshotBuilder {
     }
 
     func aggregationRule(_ v: TapeView, _ root: Int, _ ctx: Context) -> AggregationRule? {
-        guard let m = v.member(root, "aggregationRule") else { return nil }
+        guard let m = v.member(root, static: "aggregationRule") else { return nil }
         if Tape.tag(v.word(m)) == Tape.null { return nil }
         guard Tape.tag(v.word(m)) == Tape.object else {
             issue(.invalidField, ctx, "/aggregationRule", "aggregationRule must be an object")
@@ -567,7 +573,7 @@ final class SnapshotBuilder {
         return AggregationRule(clusterRoleSelectors: selectors)
     }
 
-    static let lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+    static let lastApplied: StaticString = "kubectl.kubernetes.io/last-applied-configuration"
 
     func decodeRBAC(_ v: TapeView, root: Int, meta: Int, kind: String, name: String, namespace: String, ctx: Context) {
         let before = issues.count

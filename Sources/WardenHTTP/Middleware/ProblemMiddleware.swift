@@ -15,13 +15,24 @@ struct ProblemMiddleware: ServerMiddleware {
             return try await next(request, body, metadata)
         } catch {
             let problem = ProblemMapping.problem(for: error)
-            if problem.status.code >= 500 {
+            if problem.status == .internalServerError {
                 logger.error(
                     "operation failed",
-                    metadata: ["operation": "\(operationID)", "error": "\(String(reflecting: error))", "request_id": "\(RequestScope.current.requestID)"])
+                    metadata: ["operation": "\(operationID)", "error": "\(Self.describe(error))", "request_id": "\(RequestScope.current.requestID)"])
             }
             return ProblemResponse.make(problem)
         }
+    }
+}
+
+extension ProblemMiddleware {
+    /// What went wrong, without the request: a ServerError's own description repeats the
+    /// request headers, bearer token included, and tokens never reach the log.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? ServerError {
+            return "\(error.causeDescription): \(String(reflecting: error.underlyingError))"
+        }
+        return String(reflecting: error)
     }
 }
 

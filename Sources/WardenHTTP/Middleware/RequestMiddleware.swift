@@ -36,8 +36,8 @@ struct RequestMiddleware<Context: RequestContext>: RouterMiddleware {
                 return try await next(request, context)
             } catch {
                 let problem = ProblemMapping.problem(for: error)
-                if problem.status.code >= 500 {
-                    logger.error("request failed", metadata: ["request_id": "\(requestID)", "error": "\(String(reflecting: error))"])
+                if problem.status == .internalServerError {
+                    logger.error("request failed", metadata: ["request_id": "\(requestID)", "error": "\(ProblemMiddleware.describe(error))"])
                 }
                 return Self.response(problem, path: request.uri.path, requestID: requestID)
             }

@@ -30,6 +30,13 @@ enum ProblemMapping {
     }
 
     private static func problem(for error: ServerError) -> Problem {
+        // A request that never became an operation input failed to decode; a bad integer path parameter is the usual cause.
+        if error.operationInput == nil {
+            for (name, value) in error.requestMetadata.pathParameters.sorted(by: { $0.key < $1.key })
+            where integerPathParameters.contains(name) && Int64(value) == nil {
+                return .invalidParameter(name, "must be an integer, not '\(value.prefix(100))'")
+            }
+        }
         switch error.underlyingError {
         case is Problem, is StoreError, is ValidationError, is DecodingError, is HTTPError:
             return problem(for: error.underlyingError)
@@ -43,12 +50,6 @@ enum ProblemMapping {
         }
         if status == .unsupportedMediaType {
             return .unsupportedMediaType(error.causeDescription)
-        }
-        if error.causeDescription.hasPrefix("Failed to decode a value of type") {
-            for (name, value) in error.requestMetadata.pathParameters.sorted(by: { $0.key < $1.key })
-            where integerPathParameters.contains(name) && Int64(value) == nil {
-                return .invalidParameter(name, "must be an integer, not '\(value.prefix(100))'")
-            }
         }
         return Problem(status: status, slug: "bad-request", title: "The request is malformed", detail: error.causeDescription)
     }
