@@ -21,6 +21,8 @@ public final class TestDatabase: Sendable {
 
     /// A new, empty, fully migrated database.
     public static func make(migrated: Bool = true) async throws -> TestDatabase {
+        // Metrics created before the metrics system is bootstrapped would count nothing.
+        _ = testMetrics
         let server = try serverURL()
         let name = "wt_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         var logger = Logger(label: "test")

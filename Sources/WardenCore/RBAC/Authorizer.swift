@@ -243,7 +243,7 @@ public final class RBACAuthorizer: Sendable {
     let rbByNamespaceGroup: [NSKey: [Int32]]
     let rbByNamespace: [String: [Int32]]
 
-    public convenience init(roles: [Role] = [], clusterRoles: [ClusterRole] = [],
+    public convenience init(roles: [RBACRole] = [], clusterRoles: [ClusterRole] = [],
                             roleBindings: [RoleBinding] = [], clusterRoleBindings: [ClusterRoleBinding] = []) {
         self.init(RBACState(roles: roles, clusterRoles: clusterRoles, roleBindings: roleBindings,
                             clusterRoleBindings: clusterRoleBindings))

@@ -240,7 +240,9 @@ public struct AggregationRule: Sendable, Hashable, Codable {
     }
 }
 
-public struct Role: Sendable, Hashable, Codable {
+/// A namespaced `rbac.authorization.k8s.io/v1` Role (named `RBACRole` because `Role` is Warden's
+/// own user role in this module).
+public struct RBACRole: Sendable, Hashable, Codable {
     public var name: String
     public var namespace: String
     public var labels: [String: String]
@@ -315,12 +317,12 @@ public struct ClusterRoleBinding: Sendable, Hashable, Codable {
 /// All RBAC objects of a cluster (or of a set of manifests). This is plain data; build an
 /// `RBACAuthorizer` from it to evaluate requests.
 public struct RBACState: Sendable, Hashable, Codable {
-    public var roles: [Role]
+    public var roles: [RBACRole]
     public var clusterRoles: [ClusterRole]
     public var roleBindings: [RoleBinding]
     public var clusterRoleBindings: [ClusterRoleBinding]
 
-    public init(roles: [Role] = [], clusterRoles: [ClusterRole] = [],
+    public init(roles: [RBACRole] = [], clusterRoles: [ClusterRole] = [],
                 roleBindings: [RoleBinding] = [], clusterRoleBindings: [ClusterRoleBinding] = []) {
         self.roles = roles
         self.clusterRoles = clusterRoles

@@ -61,7 +61,11 @@ public struct SnapshotParser: Sendable {
                     if sc.i != sc.n { throw sc.error("unexpected data after the JSON value") }
                     let v = sc.view
                     let topKind = v.member(0, static: "kind").flatMap { v.isString($0) ? v.decodeString($0) : nil }
-                    let isList = sawItems && (topKind.map { $0.utf8.count >= 4 && bytesHasSuffix($0, "List") } ?? true)
+                    let listKind = topKind.map { bytesHasSuffix($0, "List") } ?? false
+                    let isList = sawItems ? (topKind == nil || listKind) : listKind
+                    if isList && !sawItems, let items = v.member(0, static: "items"), Tape.tag(v.word(items)) != Tape.null {
+                        builder.issue(.invalidField, .init(index: 0, prefix: .root), "/items", "items must be an array")
+                    }
                     if isList {
                         let topAPIVersion = v.member(0, static: "apiVersion").flatMap { v.isString($0) ? v.decodeString($0) : nil }
                         builder.finishList(v, listKind: topKind, listAPIVersion: topAPIVersion)
@@ -583,7 +587,7 @@ final class SnapshotBuilder {
         case "Role":
             let r = rules(v, root, ctx)
             if issues.count == before {
-                rbac.roles.append(Role(name: name, namespace: namespace, labels: labels, annotations: annotations, rules: r))
+                rbac.roles.append(RBACRole(name: name, namespace: namespace, labels: labels, annotations: annotations, rules: r))
             }
         case "ClusterRole":
             let r = rules(v, root, ctx)

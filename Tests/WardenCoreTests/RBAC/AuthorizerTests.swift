@@ -36,8 +36,8 @@ struct AuthorizerTests {
 
     @Test func roleLookedUpInBindingNamespace() {
         let a = RBACAuthorizer(
-            roles: [Role(name: "reader", namespace: "a", rules: [Self.podReader]),
-                    Role(name: "reader", namespace: "b", rules: [Self.secretReader])],
+            roles: [RBACRole(name: "reader", namespace: "a", rules: [Self.podReader]),
+                    RBACRole(name: "reader", namespace: "b", rules: [Self.secretReader])],
             roleBindings: [RoleBinding(name: "rb", namespace: "b", subjects: [.user("u")], roleRef: .role("reader"))])
         #expect(a.allows(AccessRequest(user: "u", attributes: Self.get("secrets", ns: "b"))))
         #expect(!a.allows(AccessRequest(user: "u", attributes: Self.get("pods", ns: "b"))))
@@ -46,7 +46,7 @@ struct AuthorizerTests {
 
     @Test func missingRoleGrantsNothing() {
         let a = RBACAuthorizer(
-            roles: [Role(name: "reader", namespace: "other", rules: [Self.podReader])],
+            roles: [RBACRole(name: "reader", namespace: "other", rules: [Self.podReader])],
             roleBindings: [
                 RoleBinding(name: "to-missing-role", namespace: "a", subjects: [.user("u")], roleRef: .role("reader")),
                 RoleBinding(name: "to-missing-cr", namespace: "a", subjects: [.user("u")], roleRef: .clusterRole("nope")),
@@ -162,7 +162,7 @@ struct AuthorizerTests {
 
     @Test func collectsAllGrantsInUpstreamOrder() {
         let a = RBACAuthorizer(
-            roles: [Role(name: "r", namespace: "a", rules: [Self.secretReader, Self.podReader])],
+            roles: [RBACRole(name: "r", namespace: "a", rules: [Self.secretReader, Self.podReader])],
             clusterRoles: [ClusterRole(name: "c", rules: [Self.podReader, PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])])],
             roleBindings: [RoleBinding(name: "rb", namespace: "a", subjects: [.group("g"), .user("u")], roleRef: .role("r"))],
             clusterRoleBindings: [ClusterRoleBinding(name: "crb", subjects: [.user("u")], roleRef: .clusterRole("c"))])
@@ -177,7 +177,7 @@ struct AuthorizerTests {
 
     @Test func whoCan() {
         let a = RBACAuthorizer(
-            roles: [Role(name: "r", namespace: "a", rules: [Self.secretReader])],
+            roles: [RBACRole(name: "r", namespace: "a", rules: [Self.secretReader])],
             clusterRoles: [ClusterRole(name: "admin", rules: [PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])]),
                            ClusterRole(name: "pods", rules: [Self.podReader])],
             roleBindings: [
@@ -211,8 +211,8 @@ struct AuthorizerTests {
 
     @Test func effectivePermissionsGroupedByNamespace() {
         let a = RBACAuthorizer(
-            roles: [Role(name: "r", namespace: "zeta", rules: [Self.secretReader]),
-                    Role(name: "r", namespace: "alpha", rules: [Self.podReader])],
+            roles: [RBACRole(name: "r", namespace: "zeta", rules: [Self.secretReader]),
+                    RBACRole(name: "r", namespace: "alpha", rules: [Self.podReader])],
             clusterRoles: [ClusterRole(name: "health", rules: [Self.healthz])],
             roleBindings: [
                 RoleBinding(name: "z", namespace: "zeta", subjects: [Subject(kind: "ServiceAccount", name: "bot", namespace: "home")],
@@ -251,10 +251,10 @@ struct AuthorizerTests {
 
     @Test func largeSyntheticClusterIsConsistent() {
         // Many namespaces and service accounts; check all-SA permissions against authorize.
-        var roles: [Role] = [], rbs: [RoleBinding] = [], sas: [ServiceAccountIdentity] = []
+        var roles: [RBACRole] = [], rbs: [RoleBinding] = [], sas: [ServiceAccountIdentity] = []
         for n in 0..<50 {
             let ns = "ns\(n)"
-            roles.append(Role(name: "app", namespace: ns, rules: [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["cm\(n % 7)"])]))
+            roles.append(RBACRole(name: "app", namespace: ns, rules: [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["cm\(n % 7)"])]))
             for s in 0..<10 {
                 sas.append(ServiceAccountIdentity(namespace: ns, name: "sa\(s)"))
                 if s % 3 == 0 {

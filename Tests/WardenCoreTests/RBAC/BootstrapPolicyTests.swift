@@ -8,7 +8,7 @@ struct BootstrapPolicyTests {
     typealias F = RBACFixtures
 
     static func authorizer(extraRoleBindings: [RoleBinding] = []) throws -> RBACAuthorizer {
-        var state = try FixtureFiles.bootstrapSnapshot().rbac
+        var state = try SnapshotFixtureFiles.bootstrapSnapshot().rbac
         state.roleBindings += extraRoleBindings
         return RBACAuthorizer(state)
     }
@@ -18,7 +18,7 @@ struct BootstrapPolicyTests {
     }
 
     @Test func fixturesParse() throws {
-        let s = try FixtureFiles.bootstrapSnapshot()
+        let s = try SnapshotFixtureFiles.bootstrapSnapshot()
         #expect(s.rbac.clusterRoles.count == 31)
         #expect(s.objectCounts == ["ClusterRole": 31])
         #expect(s.rbac.clusterRoleBindings.count == 12)
@@ -124,11 +124,11 @@ struct BootstrapPolicyTests {
     @Test func playbookExamples() throws {
         let docs = try ["01-namespace.yaml", "02-serviceaccount.yaml", "03-role.yaml", "04-rolebinding.yaml",
                         "05-pod.yaml", "06-networkpolicy.yaml"]
-            .map { String(decoding: try FixtureFiles.bytes($0), as: UTF8.self) }
+            .map { String(decoding: try SnapshotFixtureFiles.bytes($0), as: UTF8.self) }
         let snapshot = try Snapshot(parsing: docs.joined(separator: "\n---\n"))
         #expect(snapshot.serviceAccounts == [ServiceAccountIdentity(namespace: "ai-agents", name: "coding-agent")])
         var state = snapshot.rbac
-        state.merge(try FixtureFiles.bootstrapSnapshot().rbac)
+        state.merge(try SnapshotFixtureFiles.bootstrapSnapshot().rbac)
         let a = RBACAuthorizer(state)
         let agent = snapshot.serviceAccounts[0]
         func can(_ verb: String, _ resource: String, group: String = "", sub: String = "", ns: String = "ai-agents") -> Bool {

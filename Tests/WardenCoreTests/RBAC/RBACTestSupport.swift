@@ -41,7 +41,7 @@ enum RBACFixtures {
     }
 }
 
-enum FixtureFiles {
+enum SnapshotFixtureFiles {
     static func url(_ name: String) -> URL {
         Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(name)
     }

@@ -198,7 +198,7 @@ struct UpstreamRuleResolverTests {
     static let admin = PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])
 
     static let authorizer = RBACAuthorizer(
-        roles: [Role(name: "readthings", namespace: "namespace1", rules: [readPods, readServices])],
+        roles: [RBACRole(name: "readthings", namespace: "namespace1", rules: [readPods, readServices])],
         clusterRoles: [ClusterRole(name: "cluster-admin", rules: [admin]), ClusterRole(name: "write-nodes", rules: [writeNodes])],
         roleBindings: [RoleBinding(name: "", namespace: "namespace1",
                                    subjects: [.init(kind: "User", name: "foobar"), .init(kind: "Group", name: "group1")],

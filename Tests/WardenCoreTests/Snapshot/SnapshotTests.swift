@@ -185,7 +185,7 @@ struct SnapshotTests {
         #expect(s.objects[3].at("spec", "replicas")?.int == 3)
         #expect(s.serviceAccounts == [ServiceAccountIdentity(namespace: "shop", name: "api")])
 
-        #expect(s.rbac.roles == [Role(name: "reader", namespace: "shop", annotations: ["team": "a"], rules: [
+        #expect(s.rbac.roles == [RBACRole(name: "reader", namespace: "shop", annotations: ["team": "a"], rules: [
             PolicyRule(verbs: ["get", "list"], apiGroups: [""], resources: ["pods", "pods/log"]),
             PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["configmaps"], resourceNames: ["cfg"]),
         ])])
@@ -456,7 +456,7 @@ struct SnapshotTests {
     @Test func playbookAuditPolicyIsNotAKubernetesObject() throws {
         // 07-audit-policy.yaml is an apiserver config file: no metadata.name, so not a snapshot item.
         do {
-            _ = try Snapshot(parsing: FixtureFiles.bytes("07-audit-policy.yaml"))
+            _ = try Snapshot(parsing: SnapshotFixtureFiles.bytes("07-audit-policy.yaml"))
             Issue.record("expected an error")
         } catch let e as SnapshotError {
             #expect(e.first.code == .missingName)
@@ -465,10 +465,10 @@ struct SnapshotTests {
         }
         for name in ["01-namespace.yaml", "02-serviceaccount.yaml", "03-role.yaml", "04-rolebinding.yaml",
                      "05-pod.yaml", "06-networkpolicy.yaml"] {
-            let s = try Snapshot(parsing: FixtureFiles.bytes(name))
+            let s = try Snapshot(parsing: SnapshotFixtureFiles.bytes(name))
             #expect(s.itemCount == 1, "\(name)")
         }
-        let pod = try Snapshot(parsing: FixtureFiles.bytes("05-pod.yaml")).objects[0]
+        let pod = try Snapshot(parsing: SnapshotFixtureFiles.bytes("05-pod.yaml")).objects[0]
         #expect(pod.at("spec", "securityContext", "runAsNonRoot")?.bool == true)
         #expect(pod.at("spec", "containers", 0, "securityContext", "capabilities", "drop", 0)?.string == "ALL")
         #expect(pod.at("spec", "containers", 0, "resources", "limits", "cpu")?.string == "2")
@@ -487,5 +487,24 @@ struct SnapshotTests {
         #expect(String(decoding: try JSONEncoder().encode(rule), as: UTF8.self).contains("resourceNames") == false)
         #expect(try JSONDecoder().decode(PolicyRule.self, from: Data(#"{"verbs":["get"],"apiGroups":null}"#.utf8)) ==
             PolicyRule(verbs: ["get"]))
+    }
+}
+
+@Suite("Snapshot list shapes")
+struct SnapshotListShapeTests {
+    @Test func emptyAndNullLists() throws {
+        #expect(try Snapshot(parsing: #"{"apiVersion": "v1", "items": [], "kind": "List", "metadata": {}}"#).itemCount == 0)
+        #expect(try Snapshot(parsing: #"{"apiVersion": "v1", "items": null, "kind": "List"}"#).itemCount == 0)
+        #expect(try Snapshot(parsing: #"{"apiVersion": "v1", "kind": "PodList", "metadata": {}}"#).itemCount == 0)
+        #expect(try Snapshot(parsing: "[]").itemCount == 0)
+        #expect(try Snapshot(parsing: "# only a comment\n").itemCount == 0)
+        #expect(throws: SnapshotError.self) { try Snapshot(parsing: #"{"apiVersion": "v1", "items": 3, "kind": "List"}"#) }
+    }
+
+    @Test func keptKindsAreConfigurable() throws {
+        let json = #"{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "n"}}, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "n"}}]}"#
+        let s = try Snapshot(parsing: json, options: SnapshotOptions(keptKinds: ["ConfigMap"]))
+        #expect(s.objects.map(\.kind) == ["ConfigMap"])
+        #expect(s.objectCounts == ["ConfigMap": 1, "Pod": 1])
     }
 }
