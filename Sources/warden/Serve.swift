@@ -22,6 +22,7 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "warden")
+        try await probe(env.databaseURL, logger: logger)
         let client = PostgresClient(configuration: env.databaseURL.clientConfiguration(), backgroundLogger: logger)
         let database = Database(client: client, logger: logger)
         let migrate = !noMigrate
@@ -52,7 +53,9 @@ func loadEnvironment(needsServer: Bool) throws -> WardenEnvironment {
     do {
         return try WardenEnvironment.load(needsServer: needsServer)
     } catch let error as WardenEnvironment.Invalid {
-        throw ValidationError("configuration: \(error.description)")
+        // One line a person or a log shipper can act on; EX_CONFIG tells an init system not to retry blindly.
+        FileHandle.standardError.write(Data("warden: configuration: \(error.description)\n".utf8))
+        throw ExitCode(78)
     }
 }
 
@@ -60,11 +63,22 @@ func loadEnvironment(needsServer: Bool) throws -> WardenEnvironment {
 func withDatabase<R: Sendable>(_ env: WardenEnvironment, _ body: @Sendable (Database) async throws -> R) async throws -> R {
     var logger = Logger(label: "warden")
     logger.logLevel = .warning
+    try await probe(env.databaseURL, logger: logger)
     let client = PostgresClient(configuration: env.databaseURL.clientConfiguration(), backgroundLogger: logger)
     let database = Database(client: client, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await client.run() }
         defer { group.cancelAll() }
         return try await body(database)
+    }
+}
+
+/// Fails start-up with one line when the database cannot be reached at all.
+func probe(_ url: DatabaseURL, logger: Logger) async throws {
+    do {
+        try await url.probe(logger: logger)
+    } catch {
+        FileHandle.standardError.write(Data("warden: \(error.description)\n".utf8))
+        throw ExitCode(69)
     }
 }

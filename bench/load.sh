@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Load benchmark: GET /v1/agents/{id} with a valid token (token lookup + agent read, two
+# PostgreSQL queries) against GET /healthz (no database) in the same release binary.
+# Prints requests per second, p99 latency, and the ratio, all from this one run.
+#   bench/load.sh [seconds per measurement, default 10]
+# Targets (issue 2): agent rate >= 50% of the trivial route's; p99 <= 5 ms at half the peak load.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/postgres.sh
+duration=${1:-10}
+build_path=${WARDEN_BUILD_PATH:-.build}
+
+command -v wrk >/dev/null || { echo "==> installing wrk"; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
+echo "==> building warden (release, in $build_path)"
+swift build -c release --product warden --scratch-path "$build_path" 2>&1 | grep --line-buffered -E '^\[|error:|Build complete' | grep --line-buffered -vE 'Compiling .*\.(c|cc|S)$' || true
+bin="$(swift build -c release --scratch-path "$build_path" --show-bin-path)/warden"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+run_dir=".warden/bench-$$"
+pg_port=$(free_port)
+api_port=$(free_port)
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    warden_pg_stop "$run_dir/pgdata"
+    real=$(readlink -f "$run_dir/pgdata" 2>/dev/null || true)
+    rm -rf "$run_dir"
+    case "$real" in /var/tmp/warden-pg-*) rm -rf "$real" ;; esac
+}
+trap cleanup EXIT
+mkdir -p .warden
+warden_pg_start "$run_dir/pgdata" "$pg_port" >/dev/null
+warden_pg_psql "$pg_port" -d postgres -c "CREATE DATABASE bench" >/dev/null
+export WARDEN_DATABASE_URL="${WARDEN_PG_URL_BASE}/bench?sslmode=disable"
+"$bin" migrate >/dev/null
+token=$("$bin" token create --name bench --role admin)
+WARDEN_PORT=$api_port WARDEN_LOG_LEVEL=error "$bin" serve --no-migrate 2>"$run_dir/serve.log" &
+server_pid=$!
+base="http://127.0.0.1:$api_port"
+for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+agent=$(curl -fsS -X POST "$base/v1/agents" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","cluster":"prod","namespace":"agents","serviceAccount":"bench","owner":"perf","purpose":"load test","riskTier":"low"}')
+id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$agent")
+
+cat > "$run_dir/paced.lua" <<LUA
+-- Paces each connection so the whole run offers about the target rate.
+local pause = tonumber(os.getenv("WARDEN_BENCH_PAUSE_MS") or "0")
+function delay() return pause end
+LUA
+
+measure() { # label path [rate]: prints "rps p99_ms"
+    local path=$1 extra=()
+    local out
+    if [ -n "${2:-}" ]; then
+        export WARDEN_BENCH_PAUSE_MS=$(python3 -c "print(max(0, round(32 * 1000 / $2)))")
+        extra=(-s "$run_dir/paced.lua")
+    fi
+    out=$(wrk -t2 -c32 -d"${duration}s" --latency "${extra[@]}" -H "Authorization: Bearer $token" "$base$path")
+    python3 - "$out" <<'PY'
+import re, sys
+text = sys.argv[1]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+def ms(v):
+    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+if non2xx:
+    print(f"error: {non2xx.group(1)} non-2xx responses", file=sys.stderr); sys.exit(1)
+print(f"{rps:.0f} {p99:.2f}")
+PY
+}
+
+echo "==> warming up"
+wrk -t2 -c32 -d3s -H "Authorization: Bearer $token" "$base/v1/agents/$id" >/dev/null
+echo "==> peak load, ${duration}s each, 2 threads, 32 connections"
+read -r trivial_rps trivial_p99 < <(measure /healthz)
+read -r agent_rps agent_p99 < <(measure "/v1/agents/$id")
+half=$(python3 -c "print(round($agent_rps / 2))")
+echo "==> GET /v1/agents/{id} paced at about half its peak ($half req/s)"
+read -r half_rps half_p99 < <(measure "/v1/agents/$id" "$half")
+
+python3 - "$trivial_rps" "$trivial_p99" "$agent_rps" "$agent_p99" "$half_rps" "$half_p99" <<'PY'
+import sys
+t_rps, t_p99, a_rps, a_p99, h_rps, h_p99 = map(float, sys.argv[1:])
+ratio = a_rps / t_rps
+print()
+print(f"{'route':<34}{'req/s':>10}{'p99 ms':>10}")
+print(f"{'GET /healthz (trivial, no DB)':<34}{t_rps:>10.0f}{t_p99:>10.2f}")
+print(f"{'GET /v1/agents/{id} (peak)':<34}{a_rps:>10.0f}{a_p99:>10.2f}")
+print(f"{'GET /v1/agents/{id} (half peak)':<34}{h_rps:>10.0f}{h_p99:>10.2f}")
+print()
+print(f"agent/trivial throughput ratio: {ratio:.2f}  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
+print(f"p99 at half peak: {h_p99:.2f} ms  (target <= 5 ms: {'met' if h_p99 <= 5 else 'NOT met'})")
+PY
