@@ -45,10 +45,14 @@ public enum WardenServer {
         let audit = AuditLog(database: database, clock: clock)
         let tokens = TokenStore(database: database, audit: audit, clock: clock)
         let migrator = Migrator(database: database, migrations: try Migration.bundled())
+        let snapshots = SnapshotStore(database: database, audit: audit, clock: clock)
         let api = WardenAPI(
             tokens: tokens,
             agents: AgentStore(database: database, audit: audit, clock: clock),
             audit: audit,
+            snapshots: snapshots,
+            snapshotCache: SnapshotCache(store: snapshots),
+            bodyLimits: settings.bodyLimits,
             readiness: ReadinessProbe(database: database, migrator: migrator),
             metrics: metrics,
             clock: clock,
@@ -66,6 +70,7 @@ public enum WardenServer {
                 ProblemMiddleware(logger: logger),
                 AuthMiddleware(tokens: tokens),
                 IdempotencyMiddleware(store: IdempotencyStore(database: database, clock: clock)),
+                RawBodyMiddleware(operations: ["createSnapshot"]),
             ])
 
         var server: HTTPServerBuilder = .http1()

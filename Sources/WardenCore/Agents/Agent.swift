@@ -44,7 +44,7 @@ public struct AgentFields: Sendable, Hashable, Codable {
         if let problem = KubernetesName.labelProblem(name) { issues.add("/name", problem) }
         if let problem = KubernetesName.labelProblem(namespace) { issues.add("/namespace", problem) }
         if let problem = KubernetesName.subdomainProblem(serviceAccount) { issues.add("/serviceAccount", problem) }
-        Self.checkText(cluster, max: 253, pointer: "/cluster", into: &issues)
+        if let problem = ClusterName.problem(cluster) { issues.add("/cluster", problem) }
         Self.checkText(owner, max: 253, pointer: "/owner", into: &issues)
         Self.checkText(purpose, max: 2000, pointer: "/purpose", into: &issues)
         if labels.count > 64 { issues.add("/labels", "must have at most 64 entries") }

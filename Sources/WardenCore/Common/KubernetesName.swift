@@ -69,3 +69,16 @@ public enum KubernetesName {
         isLowerAlnum(c) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
     }
 }
+
+/// A cluster's name as Warden records it: free of spaces and slashes, since it appears in paths.
+public enum ClusterName {
+    public static func problem(_ value: String) -> String? {
+        if value.isEmpty || value.utf8.count > 253 { return "must be 1 to 253 characters" }
+        let allowed = value.utf8.allSatisfy { c in
+            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")
+                || c == UInt8(ascii: ".")
+        }
+        return allowed ? nil : "must contain only letters, digits, '-', '_' and '.'"
+    }
+}

@@ -26,6 +26,15 @@ public enum AccessPolicy {
         "retireAgent": adminOnly,
         "listAuditEvents": auditReaders,
         "verifyAuditEvents": auditReaders,
+        // A collector may upload only for the clusters named on its token; the handler checks that.
+        "createSnapshot": [.admin, .collector],
+        "listSnapshots": readers,
+        "getSnapshot": readers,
+        "getSnapshotContent": readers,
+        "reviewSubjectAccess": readers,
+        "canI": readers,
+        "whoCan": readers,
+        "getPermissions": readers,
     ]
 
     public enum Decision: Sendable, Equatable {

@@ -203,7 +203,7 @@ public struct Snapshot: Sendable, Codable, Equatable {
 }
 
 /// JSON pointer token escaping (RFC 6901).
-func jsonPointerEscape(_ s: String) -> String {
+func snapshotPointerToken(_ s: String) -> String {
     guard s.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return s }
     var out = ""
     for ch in s.unicodeScalars {

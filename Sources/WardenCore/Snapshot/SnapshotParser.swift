@@ -464,7 +464,7 @@ final class SnapshotBuilder {
             if v.isString(j) {
                 out[str(v, k)] = str(v, j)
             } else if Tape.tag(v.word(j)) != Tape.null {
-                issue(.invalidField, ctx, path() + "/" + jsonPointerEscape(v.decodeString(k)), "\(key) values must be strings")
+                issue(.invalidField, ctx, path() + "/" + snapshotPointerToken(v.decodeString(k)), "\(key) values must be strings")
             }
             j += Tape.size(v.word(j))
         }

@@ -10,6 +10,12 @@ import Yams
 
 extension SnapshotParser {
     func parseYAML(_ bytes: [UInt8]) throws(SnapshotError) -> Snapshot {
+        let (json, origins) = try yamlAsJSONList(bytes)
+        return try parseJSON(json, origins: origins)
+    }
+
+    /// The YAML documents as one JSON `List`, with where each item came from.
+    func yamlAsJSONList(_ bytes: [UInt8]) throws(SnapshotError) -> ([UInt8], [ItemOrigin]) {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let offset = Self.firstInvalidUTF8(bytes)
             throw SnapshotError(SnapshotIssue(code: .invalidYAML, byteOffset: offset, message: "input is not valid UTF-8"))
@@ -74,7 +80,7 @@ extension SnapshotParser {
             item.write(to: &json)
         }
         json += #"],"kind":"List"}"#.utf8
-        return try parseJSON(json, origins: origins)
+        return (json, origins)
     }
 
     static func itemLine(_ doc: Node, _ j: Int) -> Int? {
@@ -215,10 +221,10 @@ enum YAMLToJSON {
                 }
                 let key = ks.string
                 if out[key] != nil {
-                    throw YAMLConversionError(pointer: path + "/" + jsonPointerEscape(key), line: k.mark?.line,
+                    throw YAMLConversionError(pointer: path + "/" + snapshotPointerToken(key), line: k.mark?.line,
                                               message: "duplicate mapping key \"\(key)\"")
                 }
-                out[key] = try convert(v, path: path + "/" + jsonPointerEscape(key))
+                out[key] = try convert(v, path: path + "/" + snapshotPointerToken(key))
             }
             for (k, v) in merged where out[k] == nil { out[k] = v }
             return .object(out)

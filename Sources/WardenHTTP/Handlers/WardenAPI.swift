@@ -11,6 +11,9 @@ struct WardenAPI: APIProtocol {
     let tokens: TokenStore
     let agents: AgentStore
     let audit: AuditLog
+    let snapshots: SnapshotStore
+    let snapshotCache: SnapshotCache
+    let bodyLimits: BodyLimits
     let readiness: ReadinessProbe
     let metrics: PrometheusCollectorRegistry
     let clock: any WallClock
