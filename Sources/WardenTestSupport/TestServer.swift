@@ -68,9 +68,10 @@ public struct TestServer: Sendable {
 
 /// Runs `body` against a live server on a real socket.
 public func withLiveServer(
+    settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0),
     _ body: @Sendable (TestServer, any TestClientProtocol) async throws -> Void
 ) async throws {
-    let (server, app) = try await TestServer.make()
+    let (server, app) = try await TestServer.make(settings: settings)
     try await app.test(.live) { client in
         try await body(server, client)
     }
@@ -82,12 +83,20 @@ extension TestClientProtocol {
         _ method: HTTPRequest.Method, _ path: String, token: String?, json: String? = nil,
         contentType: String = "application/json", headers extra: [String: String] = [:]
     ) async throws -> TestResponse {
+        try await call(method, path, token: token, bytes: json.map { Array($0.utf8) }, contentType: contentType, headers: extra)
+    }
+
+    /// A request with raw bytes as its body.
+    public func call(
+        _ method: HTTPRequest.Method, _ path: String, token: String?, bytes: [UInt8]?,
+        contentType: String = "application/json", headers extra: [String: String] = [:]
+    ) async throws -> TestResponse {
         var headers = HTTPFields()
         if let token { headers[.authorization] = "Bearer \(token)" }
-        if json != nil { headers[.contentType] = contentType }
+        if bytes != nil { headers[.contentType] = contentType }
         for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
         return try await executeRequest(
-            uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+            uri: path, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) })
     }
 }
 

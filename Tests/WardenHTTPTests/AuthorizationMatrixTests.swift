@@ -32,6 +32,18 @@ struct AuthorizationMatrixTests {
         Case(operation: "retireAgent", method: .delete, path: "/v1/agents/999999"),
         Case(operation: "listAuditEvents", method: .get, path: "/v1/audit-events"),
         Case(operation: "verifyAuditEvents", method: .get, path: "/v1/audit-events/verify"),
+        Case(
+            operation: "createSnapshot", method: .post, path: "/v1/clusters/prod/snapshots",
+            body: #"{"apiVersion":"v1","kind":"List","items":[]}"#),
+        Case(operation: "listSnapshots", method: .get, path: "/v1/clusters/prod/snapshots"),
+        Case(operation: "getSnapshot", method: .get, path: "/v1/snapshots/999999"),
+        Case(operation: "getSnapshotContent", method: .get, path: "/v1/snapshots/999999/content"),
+        Case(
+            operation: "reviewSubjectAccess", method: .post, path: "/v1/snapshots/999999/subjectaccessreviews",
+            body: #"{"spec":{"user":"u","resourceAttributes":{"verb":"get","resource":"pods"}}}"#),
+        Case(operation: "canI", method: .get, path: "/v1/snapshots/999999/can-i?as=u&verb=get&resource=pods"),
+        Case(operation: "whoCan", method: .get, path: "/v1/snapshots/999999/who-can?verb=get&resource=pods"),
+        Case(operation: "getPermissions", method: .get, path: "/v1/snapshots/999999/permissions?as=u"),
     ]
 
     @Test func everyOperationInTheContractIsInTheMatrix() throws {
