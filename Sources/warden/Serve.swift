@@ -62,7 +62,8 @@ func loadEnvironment(needsServer: Bool) throws -> WardenEnvironment {
 /// Runs `body` with a database pool that is up for just that long, for one-shot commands.
 func withDatabase<R: Sendable>(_ env: WardenEnvironment, _ body: @Sendable (Database) async throws -> R) async throws -> R {
     var logger = Logger(label: "warden")
-    logger.logLevel = .warning
+    // PostgresNIO warns when the first lease races the pool's start; for a one-shot command that is noise.
+    logger.logLevel = .error
     try await probe(env.databaseURL, logger: logger)
     let client = PostgresClient(configuration: env.databaseURL.clientConfiguration(), backgroundLogger: logger)
     let database = Database(client: client, logger: logger)
