@@ -89,6 +89,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks (bench/*.sh run them in release mode).
+        .executableTarget(
+            name: "rbac-bench",
+            dependencies: ["WardenCore"],
+            path: "bench/Sources/rbac-bench",
+            swiftSettings: swiftSettings
+        ),
         // Helpers the test targets share: a fresh database per test, a live server, tokens.
         .target(
             name: "WardenTestSupport",

@@ -20,6 +20,8 @@ public struct ServerSettings: Sendable {
     /// PEM files; both or neither.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
+    /// The longest an exception to a guardrail may last.
+    public var maxExceptionDays: Int = 90
 
     public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimits: BodyLimits = .init(), tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil) {
         self.host = host
@@ -53,6 +55,9 @@ public enum WardenServer {
             snapshots: snapshots,
             snapshotCache: SnapshotCache(store: snapshots),
             bodyLimits: settings.bodyLimits,
+            baselines: BaselineStore(database: database, audit: audit, clock: clock),
+            exceptionStore: ExceptionStore(database: database, audit: audit, clock: clock),
+            maxExceptionDays: settings.maxExceptionDays,
             readiness: ReadinessProbe(database: database, migrator: migrator),
             metrics: metrics,
             clock: clock,
@@ -70,7 +75,7 @@ public enum WardenServer {
                 ProblemMiddleware(logger: logger),
                 AuthMiddleware(tokens: tokens),
                 IdempotencyMiddleware(store: IdempotencyStore(database: database, clock: clock)),
-                RawBodyMiddleware(operations: ["createSnapshot"]),
+                RawBodyMiddleware(operations: ["createSnapshot", "checkGuardrails"]),
             ])
 
         var server: HTTPServerBuilder = .http1()

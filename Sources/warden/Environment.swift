@@ -42,6 +42,12 @@ struct WardenEnvironment {
             }
             server.bodyLimits.snapshot = value
         }
+        if let text = env["WARDEN_MAX_EXCEPTION_DAYS"] {
+            guard let value = Int(text), (1...3650).contains(value) else {
+                throw Invalid(description: "WARDEN_MAX_EXCEPTION_DAYS must be a whole number of days from 1 to 3650, not '\(text)'")
+            }
+            server.maxExceptionDays = value
+        }
         let cert = env["WARDEN_TLS_CERT"].flatMap { $0.isEmpty ? nil : $0 }
         let key = env["WARDEN_TLS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         switch (cert, key) {

@@ -13,6 +13,8 @@ public enum AccessPolicy {
     private static let readers: Set<Role> = [.admin, .reviewer, .auditor]
     private static let adminOnly: Set<Role> = [.admin]
     private static let auditReaders: Set<Role> = [.admin, .auditor]
+    /// Those who propose, approve and review what agents are granted.
+    private static let deciders: Set<Role> = [.admin, .reviewer]
 
     public static let table: [String: Set<Role>] = [
         "getWhoAmI": everyone,
@@ -35,6 +37,18 @@ public enum AccessPolicy {
         "canI": readers,
         "whoCan": readers,
         "getPermissions": readers,
+        "listGuardrails": everyone,
+        "checkGuardrails": everyone,
+        "proposeBaseline": deciders,
+        "listBaselines": readers,
+        "getBaseline": readers,
+        "approveBaseline": deciders,
+        "rejectBaseline": deciders,
+        "getCurrentBaseline": readers,
+        "getAgentManifests": readers,
+        "createException": deciders,
+        "listExceptions": readers,
+        "revokeException": deciders,
     ]
 
     public enum Decision: Sendable, Equatable {

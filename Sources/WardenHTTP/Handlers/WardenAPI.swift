@@ -14,6 +14,9 @@ struct WardenAPI: APIProtocol {
     let snapshots: SnapshotStore
     let snapshotCache: SnapshotCache
     let bodyLimits: BodyLimits
+    let baselines: BaselineStore
+    let exceptionStore: ExceptionStore
+    let maxExceptionDays: Int
     let readiness: ReadinessProbe
     let metrics: PrometheusCollectorRegistry
     let clock: any WallClock

@@ -1,0 +1,105 @@
+import Foundation
+import PostgresNIO
+import WardenCore
+
+/// Justified, expiring exceptions to guardrail findings, per agent.
+public struct ExceptionStore: Sendable {
+    let database: Database
+    let audit: AuditLog
+    let clock: any WallClock
+
+    public init(database: Database, audit: AuditLog, clock: any WallClock) {
+        self.database = database
+        self.audit = audit
+        self.clock = clock
+    }
+
+    public struct Record: Sendable, Hashable, Codable {
+        public var id: Int64
+        public var agentID: Int64
+        public var ruleID: String
+        public var objectScope: String?
+        public var fieldScope: String?
+        public var justification: String
+        public var expiresAt: Date
+        public var createdBy: String
+        public var createdAt: Date
+        public var revokedBy: String?
+        public var revokedAt: Date?
+    }
+
+    static let columns =
+        "id, agent_id, rule_id, object_scope, field_scope, justification, expires_at, created_by, created_at, revoked_by, revoked_at"
+
+    public func create(
+        agentID: Int64, ruleID: String, objectScope: String?, fieldScope: String?, justification: String, expiresAt: Date,
+        context: ChangeContext
+    ) async throws -> Record {
+        let now = clock.now()
+        return try await database.withTransaction { connection in
+            let agents = try await connection.query("SELECT status FROM agents WHERE id = \(agentID)", logger: database.logger).collect()
+            guard agents.first != nil else { throw StoreError.notFound(what: "agent", id: String(agentID)) }
+            let rows = try await connection.query(
+                """
+                INSERT INTO guardrail_exceptions (agent_id, rule_id, object_scope, field_scope, justification, expires_at, created_by, created_at)
+                VALUES (\(agentID), \(ruleID), \(objectScope), \(fieldScope), \(justification), \(expiresAt), \(context.actor), \(now))
+                RETURNING \(unescaped: Self.columns)
+                """, logger: database.logger
+            ).collect()
+            guard let row = rows.first else { throw StoreError.corruptRow("INSERT INTO guardrail_exceptions returned nothing") }
+            let record = try Self.decode(row)
+            try await audit.append(
+                context.record(action: "exception.create", targetType: "exception", targetID: String(record.id), stateDigest: try CanonicalJSON.digest(record)),
+                on: connection)
+            return record
+        }
+    }
+
+    /// Every exception of the agent, newest first (expired and revoked ones too: they are history).
+    public func list(agentID: Int64) async throws -> [Record] {
+        try await database.withConnection { connection in
+            var out: [Record] = []
+            for try await row in try await connection.query(
+                "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE agent_id = \(agentID) ORDER BY id DESC",
+                logger: database.logger)
+            {
+                out.append(try Self.decode(row))
+            }
+            return out
+        }
+    }
+
+    public func revoke(agentID: Int64, id: Int64, context: ChangeContext) async throws -> Record {
+        let now = clock.now()
+        return try await database.withTransaction { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE guardrail_exceptions SET revoked_at = \(now), revoked_by = \(context.actor)
+                WHERE id = \(id) AND agent_id = \(agentID) AND revoked_at IS NULL
+                RETURNING \(unescaped: Self.columns)
+                """, logger: database.logger
+            ).collect()
+            if let row = rows.first {
+                let record = try Self.decode(row)
+                try await audit.append(
+                    context.record(action: "exception.revoke", targetType: "exception", targetID: String(id), stateDigest: try CanonicalJSON.digest(record)),
+                    on: connection)
+                return record
+            }
+            let existing = try await connection.query(
+                "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE id = \(id) AND agent_id = \(agentID)",
+                logger: database.logger
+            ).collect()
+            guard let row = existing.first else { throw StoreError.notFound(what: "exception", id: String(id)) }
+            return try Self.decode(row)
+        }
+    }
+
+    static func decode(_ row: PostgresRow) throws -> Record {
+        let (id, agentID, ruleID, objectScope, fieldScope, justification, expiresAt, createdBy, createdAt, revokedBy, revokedAt) =
+            try row.decode((Int64, Int64, String, String?, String?, String, Date, String, Date, String?, Date?).self)
+        return Record(
+            id: id, agentID: agentID, ruleID: ruleID, objectScope: objectScope, fieldScope: fieldScope, justification: justification,
+            expiresAt: expiresAt, createdBy: createdBy, createdAt: createdAt, revokedBy: revokedBy, revokedAt: revokedAt)
+    }
+}
