@@ -74,6 +74,7 @@ public enum WardenServer {
                 HeaderEncodingMiddleware(),
                 ProblemMiddleware(logger: logger),
                 AuthMiddleware(tokens: tokens),
+                EmptyBodyMiddleware(),
                 IdempotencyMiddleware(store: IdempotencyStore(database: database, clock: clock)),
                 RawBodyMiddleware(operations: ["createSnapshot", "checkGuardrails"]),
             ])

@@ -44,6 +44,22 @@ struct AuthorizationMatrixTests {
         Case(operation: "canI", method: .get, path: "/v1/snapshots/999999/can-i?as=u&verb=get&resource=pods"),
         Case(operation: "whoCan", method: .get, path: "/v1/snapshots/999999/who-can?verb=get&resource=pods"),
         Case(operation: "getPermissions", method: .get, path: "/v1/snapshots/999999/permissions?as=u"),
+        Case(operation: "listGuardrails", method: .get, path: "/v1/guardrails"),
+        Case(
+            operation: "checkGuardrails", method: .post, path: "/v1/guardrails/check", body: "apiVersion: v1\nkind: List\nitems: []\n",
+            contentType: "application/yaml"),
+        Case(operation: "proposeBaseline", method: .post, path: "/v1/agents/999999/baselines", body: baselineJSON()),
+        Case(operation: "listBaselines", method: .get, path: "/v1/agents/999999/baselines"),
+        Case(operation: "getBaseline", method: .get, path: "/v1/agents/999999/baselines/1"),
+        Case(operation: "approveBaseline", method: .post, path: "/v1/agents/999999/baselines/1/approve", body: "{}"),
+        Case(operation: "rejectBaseline", method: .post, path: "/v1/agents/999999/baselines/1/reject", body: #"{"reason":"no"}"#),
+        Case(operation: "getCurrentBaseline", method: .get, path: "/v1/agents/999999/baseline"),
+        Case(operation: "getAgentManifests", method: .get, path: "/v1/agents/999999/manifests"),
+        Case(
+            operation: "createException", method: .post, path: "/v1/agents/999999/exceptions",
+            body: #"{"ruleId":"WDN-RBAC-026","justification":"j","expiresAt":"2999-01-01T00:00:00Z"}"#),
+        Case(operation: "listExceptions", method: .get, path: "/v1/agents/999999/exceptions"),
+        Case(operation: "revokeException", method: .delete, path: "/v1/agents/999999/exceptions/1"),
     ]
 
     @Test func everyOperationInTheContractIsInTheMatrix() throws {

@@ -41,3 +41,12 @@ func rowCounts(_ server: TestServer) async throws -> [String: Int] {
     }
     return counts
 }
+
+/// A baseline proposal: the playbook's coding agent, by default.
+func baselineJSON(
+    namespace: String = "agents",
+    rules: String = #"[{"apiGroups":[""],"resources":["pods","pods/log"],"verbs":["get","list","watch"]}]"#,
+    extra: String = ""
+) -> String {
+    #"{"grants":[{"namespace":"\#(namespace)","rules":\#(rules)}],"justification":"reads its own pods"\#(extra)}"#
+}
