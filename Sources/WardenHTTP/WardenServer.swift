@@ -32,6 +32,29 @@ public struct ServerSettings: Sendable {
     }
 }
 
+/// A listener setting that cannot be used, said in one line.
+public struct ServerSetupError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// PEM files, whatever their names end in: NIOSSL would read a `.key` file as DER.
+func loadTLS(certificate: String, key: String) throws(ServerSetupError) -> TLSConfiguration {
+    let chain: [NIOSSLCertificate]
+    do {
+        chain = try NIOSSLCertificate.fromPEMFile(certificate)
+    } catch {
+        throw ServerSetupError(description: "WARDEN_TLS_CERT \(certificate) is not a PEM certificate chain (\(error))")
+    }
+    guard !chain.isEmpty else { throw ServerSetupError(description: "WARDEN_TLS_CERT \(certificate) holds no certificate") }
+    let privateKey: NIOSSLPrivateKey
+    do {
+        privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+    } catch {
+        throw ServerSetupError(description: "WARDEN_TLS_KEY \(key) is not a PEM private key (\(error))")
+    }
+    return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+}
+
 /// Assembles the HTTP application: the generated API, its middleware and the stores behind it.
 public enum WardenServer {
     public static func makeApplication(
@@ -81,9 +104,7 @@ public enum WardenServer {
 
         var server: HTTPServerBuilder = .http1()
         if let certificate = settings.tlsCertificatePath, let key = settings.tlsKeyPath {
-            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
-            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(key))
-            server = try .tls(.http1(), tlsConfiguration: tls)
+            server = try .tls(.http1(), tlsConfiguration: try loadTLS(certificate: certificate, key: key))
         }
         var app = Application(
             router: router,

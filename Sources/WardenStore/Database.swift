@@ -21,7 +21,11 @@ public struct Database: Sendable {
     public func withConnection<R: Sendable>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
         lease()
         defer { release() }
-        return try await client.withConnection { connection in try await body(connection) }
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch let error as PSQLError {
+            throw Self.classify(error)
+        }
     }
 
     /// Runs `body` in one transaction: everything it writes, including its audit events, commits or none does.
@@ -32,8 +36,19 @@ public struct Database: Sendable {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {
             // Callers care about what their closure threw (a conflict, a missing row), not the wrapper.
-            if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+            if let closureError = error.closureError, error.rollbackError == nil {
+                if let psql = closureError as? PSQLError { throw Self.classify(psql) }
+                throw closureError
+            }
             throw error
+        }
+    }
+
+    /// PostgreSQL's refusal of a NUL character is the client's mistake, not an outage.
+    static func classify(_ error: PSQLError) -> any Error {
+        switch error.serverInfo?[.sqlState] {
+        case "22021", "22P05": return StoreError.invalidText("text must not contain NUL characters")
+        default: return error
         }
     }
 

@@ -26,7 +26,8 @@ struct Serve: AsyncParsableCommand {
         let client = PostgresClient(configuration: env.databaseURL.clientConfiguration(), backgroundLogger: logger)
         let database = Database(client: client, logger: logger)
         let migrate = !noMigrate
-        let app = try WardenServer.makeApplication(
+        let app = try exitOnSetupError {
+            try WardenServer.makeApplication(
             settings: env.server, database: database, metrics: registry, logger: logger,
             beforeServing: {
                 let migrator = Migrator(database: database, migrations: try Migration.bundled())
@@ -36,6 +37,7 @@ struct Serve: AsyncParsableCommand {
                     logger.warning("the database is not fully migrated; /readyz reports 503 until it is", metadata: ["problem": "\(problem)"])
                 }
             })
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -81,5 +83,15 @@ func probe(_ url: DatabaseURL, logger: Logger) async throws {
     } catch {
         FileHandle.standardError.write(Data("warden: \(error.description)\n".utf8))
         throw ExitCode(69)
+    }
+}
+
+/// Listener settings that cannot be used (an unreadable TLS key, say) stop start-up with one line.
+func exitOnSetupError<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ServerSetupError {
+        FileHandle.standardError.write(Data("warden: configuration: \(error.description)\n".utf8))
+        throw ExitCode(78)
     }
 }

@@ -22,6 +22,10 @@ struct RequestMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = await RequestScope.$current.withValue(scope) { () async -> Response in
             do {
                 var request = request
+                // No field anywhere in Warden may hold NUL; refuse it in the URL before any handler sees it.
+                if request.uri.path.contains("\u{0}") || (request.uri.query?.contains("%00") ?? false) {
+                    throw Problem.badRequest("the URL must not contain NUL characters")
+                }
                 let limit = limits.limit(forPath: request.uri.path)
                 if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
                     throw Problem.tooLarge(limit: limit)

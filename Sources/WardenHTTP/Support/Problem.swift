@@ -93,6 +93,7 @@ struct Problem: Error, Sendable {
         case .notFound(let what, let id): return .notFound("there is no \(what) with id \(id)")
         case .conflict(let detail): return .conflict(detail)
         case .preconditionFailed(let current): return .preconditionFailed(current: current)
+        case .invalidText(let detail): return .badRequest(detail)
         case .corruptRow: return .internalError(requestID: RequestScope.current.requestID)
         }
     }
