@@ -73,3 +73,20 @@ struct ErrorContractTests {
         }
     }
 }
+
+@Suite("Text PostgreSQL cannot store")
+struct NulTextTests {
+    @Test func nulCharactersAre400sNot500s() async throws {
+        try await withLiveServer { server, client in
+            let before = try await rowCounts(server)
+            expectProblem(try await client.call(.get, "/v1/agents?owner=a%00b", token: server.tokens.admin), status: 400)
+            let id = try #require(
+                (try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: agentJSON())).json?["id"] as? Int)
+            let after = try await rowCounts(server)
+            let nul = baselineJSON(namespace: "agents", extra: "").replacingOccurrences(of: "reads its own pods", with: #"reads\u0000pods"#)
+            expectProblem(try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: nul), status: 400)
+            #expect(try await rowCounts(server) == after)
+            #expect(after["agents"] == (before["agents"] ?? 0) + 1)
+        }
+    }
+}
