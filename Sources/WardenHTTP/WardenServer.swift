@@ -92,7 +92,7 @@ public enum WardenServer {
         try api.registerHandlers(
             on: router,
             serverURL: URL(string: "/")!,
-            configuration: Configuration(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
+            configuration: Configuration(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
             middlewares: [
                 HeaderEncodingMiddleware(),
                 ProblemMiddleware(logger: logger),
