@@ -22,6 +22,29 @@ struct SnapshotFileOptions: ParsableArguments {
     }
 }
 
+/// What is being asked about, in the words of `kubectl auth can-i`.
+struct RequestOptions: ParsableArguments {
+    @Option(name: [.customShort("n"), .long], help: "The namespace; none for a cluster-wide request.")
+    var namespace: String = ""
+
+    @Option(help: "A subresource, such as exec or log.")
+    var subresource: String = ""
+
+    @Argument(help: "The verb: get, list, create, ...")
+    var verb: String
+
+    @Argument(help: "TYPE[.GROUP][/NAME], or a non-resource URL such as /healthz.")
+    var resource: String
+
+    func attributes() throws -> RequestAttributes {
+        do {
+            return try ResourceSpecifier.attributes(verb: verb, specifier: resource, subresource: subresource, namespace: namespace)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
 struct CanI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "can-i",
@@ -36,28 +59,13 @@ struct CanI: ParsableCommand {
     @Option(name: .customLong("as-group"), help: "An extra group (repeatable).")
     var groups: [String] = []
 
-    @Option(name: [.customShort("n"), .long], help: "The namespace; none for a cluster-wide request.")
-    var namespace: String = ""
-
-    @Option(help: "A subresource, such as exec or log.")
-    var subresource: String = ""
-
     @Flag(help: "Print the decision and grants as JSON.")
     var json = false
 
-    @Argument(help: "The verb: get, list, create, ...")
-    var verb: String
-
-    @Argument(help: "TYPE[.GROUP][/NAME], or a non-resource URL such as /healthz.")
-    var resource: String
+    @OptionGroup var request: RequestOptions
 
     func run() throws {
-        let attributes: RequestAttributes
-        do {
-            attributes = try ResourceSpecifier.attributes(verb: verb, specifier: resource, subresource: subresource, namespace: namespace)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let attributes = try request.attributes()
         var groups = self.groups
         let implicit = ServiceAccountIdentity.parse(user)?.implicitGroups ?? [ServiceAccountIdentity.authenticatedGroup]
         for group in implicit where !groups.contains(group) { groups.append(group) }
@@ -80,28 +88,13 @@ struct WhoCan: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotFileOptions
 
-    @Option(name: [.customShort("n"), .long], help: "The namespace; none for a cluster-wide request.")
-    var namespace: String = ""
-
-    @Option(help: "A subresource, such as exec or log.")
-    var subresource: String = ""
-
     @Flag(help: "Print the subjects and grants as JSON.")
     var json = false
 
-    @Argument(help: "The verb: get, list, create, ...")
-    var verb: String
-
-    @Argument(help: "TYPE[.GROUP][/NAME], or a non-resource URL such as /healthz.")
-    var resource: String
+    @OptionGroup var request: RequestOptions
 
     func run() throws {
-        let attributes: RequestAttributes
-        do {
-            attributes = try ResourceSpecifier.attributes(verb: verb, specifier: resource, subresource: subresource, namespace: namespace)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let attributes = try request.attributes()
         let loaded = try snapshot.load()
         let subjects = loaded.makeAuthorizer().whoCan(attributes, serviceAccounts: loaded.serviceAccounts)
         if json {

@@ -32,8 +32,7 @@ extension WardenAPI {
             cluster: query.cluster, namespace: query.namespace, owner: query.owner,
             riskTier: query.riskTier.map(RiskTier.init), status: query.status.map(AgentStatus.init), labels: labels)
         let page = try await agents.list(filter, afterID: after, limit: limit + 1)
-        let items = Array(page.prefix(limit))
-        let next = page.count > limit ? items.last.map { Cursor.encode($0.id) } : nil
+        let (items, next) = Cursor.page(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(Self.schema), nextCursor: next))))
     }
 

@@ -18,8 +18,7 @@ extension WardenAPI {
             filter.targetID = parts.count == 2 ? parts[1] : nil
         }
         let page = try await audit.list(filter, afterID: after, limit: limit + 1)
-        let items = Array(page.prefix(limit))
-        let next = page.count > limit ? items.last.map { Cursor.encode($0.id) } : nil
+        let (items, next) = Cursor.page(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(Self.schema), nextCursor: next))))
     }
 

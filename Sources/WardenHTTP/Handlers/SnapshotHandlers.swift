@@ -42,8 +42,7 @@ extension WardenAPI {
         let limit = try Cursor.limit(input.query.limit)
         let before = try Cursor.decode(input.query.cursor)
         let page = try await snapshots.list(cluster: cluster, beforeID: before, limit: limit + 1)
-        let items = Array(page.prefix(limit))
-        let next = page.count > limit ? items.last.map { Cursor.encode($0.id) } : nil
+        let (items, next) = Cursor.page(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(Self.schema), nextCursor: next))))
     }
 

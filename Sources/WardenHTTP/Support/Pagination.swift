@@ -17,6 +17,12 @@ enum Cursor {
         return id
     }
 
+    /// A page from rows fetched with one row more than the limit: the extra row says a next page exists.
+    static func page<Row>(_ rows: [Row], limit: Int, id: (Row) -> Int64) -> (items: [Row], next: String?) {
+        let items = Array(rows.prefix(limit))
+        return (items, rows.count > limit ? items.last.map { encode(id($0)) } : nil)
+    }
+
     static func limit(_ value: Int?) throws -> Int {
         let limit = value ?? 50
         guard (1...500).contains(limit) else { throw Problem.invalidParameter("limit", "must be between 1 and 500") }
