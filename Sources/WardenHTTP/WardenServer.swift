@@ -71,8 +71,10 @@ public enum WardenServer {
         let tokens = TokenStore(database: database, audit: audit, clock: clock)
         let migrator = Migrator(database: database, migrations: try Migration.bundled())
         let snapshots = SnapshotStore(database: database, audit: audit, clock: clock)
+        let tokenCache = TokenCache()
         let api = WardenAPI(
             tokens: tokens,
+            tokenCache: tokenCache,
             agents: AgentStore(database: database, audit: audit, clock: clock),
             audit: audit,
             snapshots: snapshots,
@@ -96,7 +98,7 @@ public enum WardenServer {
             middlewares: [
                 HeaderEncodingMiddleware(),
                 ProblemMiddleware(logger: logger),
-                AuthMiddleware(tokens: tokens),
+                AuthMiddleware(tokens: tokens, cache: tokenCache, clock: clock),
                 EmptyBodyMiddleware(),
                 IdempotencyMiddleware(store: IdempotencyStore(database: database, clock: clock)),
                 RawBodyMiddleware(operations: ["createSnapshot", "checkGuardrails"]),

@@ -58,14 +58,14 @@ public struct TokenStore: Sendable {
         let rows = try await database.withConnection { connection in
             try await connection.query(
                 """
-                SELECT id, name, role, clusters, last_used_at FROM api_tokens
+                SELECT id, name, role, clusters, last_used_at, expires_at FROM api_tokens
                 WHERE secret_hash = \(Data(secret.hash)) AND revoked_at IS NULL
                   AND (expires_at IS NULL OR expires_at > \(now))
                 """, logger: database.logger
             ).collect()
         }
         guard let row = rows.first else { return nil }
-        let (id, name, roleText, clusters, lastUsed) = try row.decode((Int64, String, String, [String], Date?).self)
+        let (id, name, roleText, clusters, lastUsed, expiresAt) = try row.decode((Int64, String, String, [String], Date?, Date?).self)
         guard let role = Role(rawValue: roleText) else { return nil }
         // Recording every use would turn each read into a write; once a minute is enough to see stale tokens.
         if lastUsed.map({ now.timeIntervalSince($0) > 60 }) ?? true {
@@ -73,7 +73,7 @@ public struct TokenStore: Sendable {
                 try await connection.query("UPDATE api_tokens SET last_used_at = \(now) WHERE id = \(id)", logger: database.logger)
             }
         }
-        return Principal(tokenID: id, name: name, role: role, clusters: clusters)
+        return Principal(tokenID: id, name: name, role: role, clusters: clusters, expiresAt: expiresAt)
     }
 
     public func get(id: Int64) async throws -> TokenRecord {

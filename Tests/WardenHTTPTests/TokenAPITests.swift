@@ -62,3 +62,16 @@ struct TokenAPITests {
         }
     }
 }
+
+@Suite("Token lookups are cached briefly")
+struct TokenCacheTests {
+    @Test func aRevocationElsewhereTakesEffectWithinTheCacheLifetime() async throws {
+        try await withLiveServer { server, client in
+            #expect(try await client.call(.get, "/v1/whoami", token: server.tokens.auditor).status == .ok)
+            // Revoked behind this server's back (another replica, or `warden token revoke`).
+            try await server.db.execute("UPDATE api_tokens SET revoked_at = now() WHERE name = 'otto'")
+            server.clock.advance(by: 3)
+            expectProblem(try await client.call(.get, "/v1/whoami", token: server.tokens.auditor), status: 401)
+        }
+    }
+}

@@ -34,6 +34,7 @@ extension WardenAPI {
 
     func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output {
         let record = try await tokens.revoke(id: input.path.id, context: RequestScope.current.changeContext)
+        tokenCache.clear()
         return .ok(.init(body: .json(Self.schema(record))))
     }
 

@@ -9,6 +9,7 @@ import WardenStore
 /// contract's types and the domain and leave the rules to WardenCore and the SQL to WardenStore.
 struct WardenAPI: APIProtocol {
     let tokens: TokenStore
+    let tokenCache: TokenCache
     let agents: AgentStore
     let audit: AuditLog
     let snapshots: SnapshotStore

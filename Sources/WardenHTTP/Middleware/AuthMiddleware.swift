@@ -7,6 +7,8 @@ import WardenStore
 /// request body is even read, so an unauthenticated caller learns nothing from validation errors.
 struct AuthMiddleware: ServerMiddleware {
     let tokens: TokenStore
+    let cache: TokenCache
+    let clock: any WallClock
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -23,7 +25,7 @@ struct AuthMiddleware: ServerMiddleware {
             throw Problem.unauthorized("the Authorization header must use the Bearer scheme")
         }
         let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
-        guard TokenSecret.isWellFormed(secret), let principal = try await tokens.authenticate(TokenSecret(value: secret)) else {
+        guard TokenSecret.isWellFormed(secret), let principal = try await authenticate(TokenSecret(value: secret)) else {
             throw Problem.unauthorized("the token is unknown, expired or revoked")
         }
         if case .forbidden(let allowed) = AccessPolicy.decide(operation: operationID, role: principal.role) {
@@ -40,3 +42,14 @@ struct AuthMiddleware: ServerMiddleware {
 }
 
 import Foundation
+
+extension AuthMiddleware {
+    private func authenticate(_ secret: TokenSecret) async throws -> Principal? {
+        let hash = secret.hash
+        let now = clock.now()
+        if let cached = cache.principal(forHash: hash, now: now) { return cached }
+        guard let principal = try await tokens.authenticate(secret) else { return nil }
+        cache.remember(principal, forHash: hash, now: now)
+        return principal
+    }
+}
