@@ -123,3 +123,22 @@ public struct AuditLog: Sendable {
             targetID: targetID, requestID: requestID, stateDigest: stateDigest, previousHash: previousHash, hash: hash)
     }
 }
+
+extension AuditLog {
+    /// A one-way change such as a revocation, inside the caller's transaction: `change` (an
+    /// UPDATE ... RETURNING guarded by the state it leaves) either touches the row, and the change
+    /// is recorded, or it does not, and the row is either already in that state (returned as it is,
+    /// nothing recorded) or missing (`notFound`).
+    func applyOnce<R: Encodable>(
+        on connection: PostgresConnection, change: PostgresQuery, current: PostgresQuery, notFound: StoreError,
+        decode: (PostgresRow) throws -> R, record: (R) throws -> AuditRecord
+    ) async throws -> R {
+        if let row = try await connection.query(change, logger: database.logger).collect().first {
+            let result = try decode(row)
+            try await append(try record(result), on: connection)
+            return result
+        }
+        guard let row = try await connection.query(current, logger: database.logger).collect().first else { throw notFound }
+        return try decode(row)
+    }
+}

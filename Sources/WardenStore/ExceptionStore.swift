@@ -72,26 +72,19 @@ public struct ExceptionStore: Sendable {
     public func revoke(agentID: Int64, id: Int64, context: ChangeContext) async throws -> Record {
         let now = clock.now()
         return try await database.withTransaction { connection in
-            let rows = try await connection.query(
-                """
-                UPDATE guardrail_exceptions SET revoked_at = \(now), revoked_by = \(context.actor)
-                WHERE id = \(id) AND agent_id = \(agentID) AND revoked_at IS NULL
-                RETURNING \(unescaped: Self.columns)
-                """, logger: database.logger
-            ).collect()
-            if let row = rows.first {
-                let record = try Self.decode(row)
-                try await audit.append(
-                    context.record(action: "exception.revoke", targetType: "exception", targetID: String(id), stateDigest: try CanonicalJSON.digest(record)),
-                    on: connection)
-                return record
+            try await audit.applyOnce(
+                on: connection,
+                change: """
+                    UPDATE guardrail_exceptions SET revoked_at = \(now), revoked_by = \(context.actor)
+                    WHERE id = \(id) AND agent_id = \(agentID) AND revoked_at IS NULL
+                    RETURNING \(unescaped: Self.columns)
+                    """,
+                current: "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE id = \(id) AND agent_id = \(agentID)",
+                notFound: .notFound(what: "exception", id: String(id)), decode: Self.decode
+            ) { record in
+                context.record(
+                    action: "exception.revoke", targetType: "exception", targetID: String(id), stateDigest: try CanonicalJSON.digest(record))
             }
-            let existing = try await connection.query(
-                "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE id = \(id) AND agent_id = \(agentID)",
-                logger: database.logger
-            ).collect()
-            guard let row = existing.first else { throw StoreError.notFound(what: "exception", id: String(id)) }
-            return try Self.decode(row)
         }
     }
 

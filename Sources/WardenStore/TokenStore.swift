@@ -104,24 +104,17 @@ public struct TokenStore: Sendable {
     public func revoke(id: Int64, context: ChangeContext) async throws -> TokenRecord {
         let now = clock.now()
         return try await database.withTransaction { connection in
-            let rows = try await connection.query(
-                """
-                UPDATE api_tokens SET revoked_at = \(now) WHERE id = \(id) AND revoked_at IS NULL
-                RETURNING \(unescaped: Self.columns)
-                """, logger: database.logger
-            ).collect()
-            if let row = rows.first {
-                let record = try Self.decode(row)
-                try await audit.append(
-                    context.record(action: "token.revoke", targetType: "token", targetID: String(id), stateDigest: try CanonicalJSON.digest(record)),
-                    on: connection)
-                return record
+            try await audit.applyOnce(
+                on: connection,
+                change: """
+                    UPDATE api_tokens SET revoked_at = \(now) WHERE id = \(id) AND revoked_at IS NULL
+                    RETURNING \(unescaped: Self.columns)
+                    """,
+                current: "SELECT \(unescaped: Self.columns) FROM api_tokens WHERE id = \(id)",
+                notFound: .notFound(what: "token", id: String(id)), decode: Self.decode
+            ) { record in
+                context.record(action: "token.revoke", targetType: "token", targetID: String(id), stateDigest: try CanonicalJSON.digest(record))
             }
-            let existing = try await connection.query(
-                "SELECT \(unescaped: Self.columns) FROM api_tokens WHERE id = \(id)", logger: database.logger
-            ).collect()
-            guard let row = existing.first else { throw StoreError.notFound(what: "token", id: String(id)) }
-            return try Self.decode(row)
         }
     }
 
