@@ -59,29 +59,32 @@ func loadTLS(certificate: String, key: String) throws(ServerSetupError) -> TLSCo
 public enum WardenServer {
     public static func makeApplication(
         settings: ServerSettings,
-        database: Database,
-        clock: any WallClock = SystemWallClock(),
+        context: WardenContext,
         metrics: PrometheusCollectorRegistry,
         logger: Logger,
         services: [any Service] = [],
         beforeServing: (@Sendable () async throws -> Void)? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let audit = AuditLog(database: database, clock: clock)
+        let database = context.database
+        let clock = context.clock
+        let audit = context.audit
         let tokens = TokenStore(database: database, audit: audit, clock: clock)
         let migrator = Migrator(database: database, migrations: try Migration.bundled())
-        let snapshots = SnapshotStore(database: database, audit: audit, clock: clock)
         let tokenCache = TokenCache()
         let api = WardenAPI(
             tokens: tokens,
             tokenCache: tokenCache,
-            agents: AgentStore(database: database, audit: audit, clock: clock),
+            agents: context.agents,
             audit: audit,
-            snapshots: snapshots,
-            snapshotCache: SnapshotCache(store: snapshots),
+            snapshots: context.snapshots,
+            snapshotCache: context.snapshotCache,
             bodyLimits: settings.bodyLimits,
-            baselines: BaselineStore(database: database, audit: audit, clock: clock),
+            baselines: context.baselines,
             exceptionStore: ExceptionStore(database: database, audit: audit, clock: clock),
+            reviews: context.reviews,
+            notifications: context.notifications,
+            context: context,
             maxExceptionDays: settings.maxExceptionDays,
             readiness: ReadinessProbe(database: database, migrator: migrator),
             metrics: metrics,

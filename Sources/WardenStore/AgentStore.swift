@@ -14,7 +14,7 @@ public struct AgentStore: Sendable {
     }
 
     static let columns =
-        "id, name, cluster, namespace, service_account, owner, purpose, risk_tier, status, labels::text, created_at, updated_at, version"
+        "id, name, cluster, namespace, service_account, owner, purpose, risk_tier, status, labels::text, created_at, updated_at, version, escalation_contact, review_interval_days, next_review_due"
 
     public func create(_ fields: AgentFields, context: ChangeContext) async throws -> Agent {
         let now = clock.now()
@@ -22,9 +22,11 @@ public struct AgentStore: Sendable {
             let rows = try await mapUniqueViolation(fields) {
                 try await connection.query(
                     """
-                    INSERT INTO agents (name, cluster, namespace, service_account, owner, purpose, risk_tier, status, labels, created_at, updated_at)
+                    INSERT INTO agents (name, cluster, namespace, service_account, owner, purpose, risk_tier, status, labels, created_at, updated_at,
+                                        escalation_contact, review_interval_days, next_review_due)
                     VALUES (\(fields.name), \(fields.cluster), \(fields.namespace), \(fields.serviceAccount), \(fields.owner),
-                            \(fields.purpose), \(fields.riskTier.rawValue), \(fields.status.rawValue), \(try Self.labelsJSON(fields.labels))::jsonb, \(now), \(now))
+                            \(fields.purpose), \(fields.riskTier.rawValue), \(fields.status.rawValue), \(try Self.labelsJSON(fields.labels))::jsonb, \(now), \(now),
+                            \(fields.escalationContact), \(fields.reviewIntervalDays), \(fields.nextReviewDue))
                     RETURNING \(unescaped: Self.columns)
                     """, logger: database.logger
                 ).collect()
@@ -115,7 +117,9 @@ public struct AgentStore: Sendable {
                     UPDATE agents SET name = \(fields.name), cluster = \(fields.cluster), namespace = \(fields.namespace),
                         service_account = \(fields.serviceAccount), owner = \(fields.owner), purpose = \(fields.purpose),
                         risk_tier = \(fields.riskTier.rawValue), status = \(fields.status.rawValue),
-                        labels = \(try Self.labelsJSON(fields.labels))::jsonb, updated_at = \(now), version = version + 1
+                        labels = \(try Self.labelsJSON(fields.labels))::jsonb, escalation_contact = \(fields.escalationContact),
+                        review_interval_days = \(fields.reviewIntervalDays), next_review_due = \(fields.nextReviewDue),
+                        updated_at = \(now), version = version + 1
                     WHERE id = \(id)
                     RETURNING \(unescaped: Self.columns)
                     """, logger: database.logger
@@ -143,17 +147,48 @@ public struct AgentStore: Sendable {
         String(decoding: try CanonicalJSON.encode(labels), as: UTF8.self)
     }
 
-    static func decode(_ row: PostgresRow) throws -> Agent {
-        let (id, name, cluster, namespace, serviceAccount, owner, purpose, tier, status, labels, createdAt, updatedAt, version) =
-            try row.decode((Int64, String, String, String, String, String, String, String, String, String, Date, Date, Int64).self)
+    static func decode(_ row: PostgresRow, offset: Int = 0) throws -> Agent {
+        let c = row.makeRandomAccess()
+        func at<T: PostgresDecodable>(_ i: Int, _ type: T.Type) throws -> T { try c[offset + i].decode(T.self) }
+        let id = try at(0, Int64.self)
+        let tier = try at(7, String.self), status = try at(8, String.self), labels = try at(9, String.self)
         guard let riskTier = RiskTier(rawValue: tier), let agentStatus = AgentStatus(rawValue: status),
             let labelMap = try? JSONDecoder().decode([String: String].self, from: Data(labels.utf8))
         else { throw StoreError.corruptRow("agents \(id)") }
         return Agent(
             id: id,
             fields: AgentFields(
-                name: name, cluster: cluster, namespace: namespace, serviceAccount: serviceAccount, owner: owner,
-                purpose: purpose, riskTier: riskTier, status: agentStatus, labels: labelMap),
-            createdAt: createdAt, updatedAt: updatedAt, version: version)
+                name: try at(1, String.self), cluster: try at(2, String.self), namespace: try at(3, String.self),
+                serviceAccount: try at(4, String.self), owner: try at(5, String.self), purpose: try at(6, String.self),
+                riskTier: riskTier, status: agentStatus, labels: labelMap,
+                escalationContact: try at(13, String?.self), reviewIntervalDays: try at(14, Int?.self), nextReviewDue: try at(15, Date?.self)),
+            createdAt: try at(10, Date.self), updatedAt: try at(11, Date.self), version: try at(12, Int64.self))
+    }
+
+    /// The agent, its row locked until the caller's transaction ends.
+    static func locked(agentID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Agent {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: columns) FROM agents WHERE id = \(agentID) FOR UPDATE", logger: logger
+        ).collect()
+        guard let row = rows.first else { throw StoreError.notFound(what: "agent", id: String(agentID)) }
+        return try decode(row)
+    }
+
+    /// Changes Warden makes itself, inside a caller's transaction (which records them in the audit trail).
+    static func setNextReviewDue(agentID: Int64, due: Date, at now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Agent {
+        try await change(agentID: agentID, on: connection, logger: logger,
+                         "UPDATE agents SET next_review_due = \(due), updated_at = \(now), version = version + 1 WHERE id = \(agentID) RETURNING \(unescaped: columns)")
+    }
+
+    static func setStatus(agentID: Int64, status: AgentStatus, at now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Agent {
+        try await change(agentID: agentID, on: connection, logger: logger,
+                         "UPDATE agents SET status = \(status.rawValue), updated_at = \(now), version = version + 1 WHERE id = \(agentID) RETURNING \(unescaped: columns)")
+    }
+
+    private static func change(agentID: Int64, on connection: PostgresConnection, logger: Logger, _ query: PostgresQuery) async throws -> Agent {
+        guard let row = try await connection.query(query, logger: logger).collect().first else {
+            throw StoreError.notFound(what: "agent", id: String(agentID))
+        }
+        return try decode(row)
     }
 }

@@ -27,35 +27,45 @@ public struct BaselineStore: Sendable {
     /// Stores the next version of an agent that is not retired.
     public func propose(agentID: Int64, content: BaselineContent, findingsJSON: String, context: ChangeContext) async throws -> Row {
         let now = clock.now()
+        return try await database.withTransaction { connection in
+            try await Self.propose(
+                agentID: agentID, content: content, findingsJSON: findingsJSON, at: now, audit: audit, context: context,
+                on: connection, logger: database.logger)
+        }
+    }
+
+    /// As `propose`, inside a caller's transaction (a review's `modify` decision proposes this way).
+    static func propose(
+        agentID: Int64, content: BaselineContent, findingsJSON: String, at now: Date, audit: AuditLog, context: ChangeContext,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> Row {
         let grants = String(decoding: try CanonicalJSON.encode(content.grants), as: UTF8.self)
         let expectations = String(decoding: try CanonicalJSON.encode(content.expectations), as: UTF8.self)
-        return try await database.withTransaction { connection in
-            // Locking the agent serialises proposals, so versions are consecutive.
-            let agents = try await connection.query(
-                "SELECT status FROM agents WHERE id = \(agentID) FOR UPDATE", logger: database.logger
-            ).collect()
-            guard let agent = agents.first else { throw StoreError.notFound(what: "agent", id: String(agentID)) }
-            if try agent.decode(String.self) == AgentStatus.retired.rawValue {
-                throw StoreError.conflict("agent \(agentID) is retired; register it again to grant it anything")
-            }
-            let rows = try await connection.query(
-                """
-                INSERT INTO baselines (agent_id, version, status, grants, expectations, justification, findings, digest, proposed_by, proposed_at)
-                SELECT \(agentID), COALESCE(max(version), 0) + 1, 'proposed', \(grants)::jsonb, \(expectations)::jsonb,
-                       \(content.justification), \(findingsJSON)::jsonb, \(content.digest), \(context.actor), \(now)
-                FROM baselines WHERE agent_id = \(agentID)
-                RETURNING \(unescaped: Self.columns)
-                """, logger: database.logger
-            ).collect()
-            guard let row = rows.first else { throw StoreError.corruptRow("INSERT INTO baselines returned nothing") }
-            let stored = try Self.decode(row)
-            try await audit.append(
-                context.record(
-                    action: "baseline.propose", targetType: "baseline", targetID: "\(agentID)/\(stored.baseline.version)",
-                    stateDigest: try CanonicalJSON.digest(stored.baseline)),
-                on: connection)
-            return stored
+        // Locking the agent serialises proposals, so versions are consecutive.
+        let agents = try await connection.query(
+            "SELECT status FROM agents WHERE id = \(agentID) FOR UPDATE", logger: logger
+        ).collect()
+        guard let agent = agents.first else { throw StoreError.notFound(what: "agent", id: String(agentID)) }
+        if try agent.decode(String.self) == AgentStatus.retired.rawValue {
+            throw StoreError.conflict("agent \(agentID) is retired; register it again to grant it anything")
         }
+        let rows = try await connection.query(
+            """
+            INSERT INTO baselines (agent_id, version, status, grants, expectations, justification, findings, digest, proposed_by, proposed_at)
+            SELECT \(agentID), COALESCE(max(version), 0) + 1, 'proposed', \(grants)::jsonb, \(expectations)::jsonb,
+                   \(content.justification), \(findingsJSON)::jsonb, \(content.digest), \(context.actor), \(now)
+            FROM baselines WHERE agent_id = \(agentID)
+            RETURNING \(unescaped: Self.columns)
+            """, logger: logger
+        ).collect()
+        guard let row = rows.first else { throw StoreError.corruptRow("INSERT INTO baselines returned nothing") }
+        let stored = try Self.decode(row)
+        try await audit.append(
+            context.record(
+                action: "baseline.propose", targetType: "baseline", targetID: "\(agentID)/\(stored.baseline.version)",
+                stateDigest: try CanonicalJSON.digest(stored.baseline)),
+            on: connection)
+        return stored
     }
 
     public func list(agentID: Int64) async throws -> [Row] {
@@ -125,6 +135,10 @@ public struct BaselineStore: Sendable {
             ).collect()
             guard let first = updated.first else { throw StoreError.notFound(what: "baseline", id: "\(agentID)/\(version)") }
             let stored = try Self.decode(first)
+            if approve {
+                try await ReviewStore.scheduleFirstReview(
+                    agentID: agentID, at: now, audit: audit, context: context, on: connection, logger: database.logger)
+            }
             try await audit.append(
                 context.record(
                     action: approve ? (acceptedRisk ? "baseline.approve.accept-risk" : "baseline.approve") : "baseline.reject",

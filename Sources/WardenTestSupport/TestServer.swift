@@ -40,16 +40,20 @@ public struct TestServer: Sendable {
     public let db: TestDatabase
     public let tokens: TestTokens
     public let clock: ManualClock
+    public let context: WardenContext
+    public var scheduler: ReviewScheduler { context.scheduler }
 
-    public static func make(settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0)) async throws -> (TestServer, some ApplicationProtocol) {
+    public static func make(
+        settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0), scheduler: SchedulerSettings = .init()
+    ) async throws -> (TestServer, some ApplicationProtocol) {
         let db = try await TestDatabase.make()
         let clock = ManualClock(Date())
         let audit = AuditLog(database: db.database, clock: clock)
         let store = TokenStore(database: db.database, audit: audit, clock: clock)
-        let context = ChangeContext(actor: "test-setup", tokenID: nil, requestID: "setup")
+        let setup = ChangeContext(actor: "test-setup", tokenID: nil, requestID: "setup")
         func make(_ name: String, _ role: Role, _ clusters: [String] = []) async throws -> String {
             let secret = TokenSecret.generate()
-            _ = try await store.create(name: name, role: role, clusters: clusters, expiresAt: nil, secret: secret, context: context)
+            _ = try await store.create(name: name, role: role, clusters: clusters, expiresAt: nil, secret: secret, context: setup)
             return secret.value
         }
         let tokens = TestTokens(
@@ -60,21 +64,27 @@ public struct TestServer: Sendable {
             secondAdmin: try await make("bob", .admin))
         var logger = Logger(label: "warden-test")
         logger.logLevel = .error
-        let app = try WardenServer.makeApplication(
-            settings: settings, database: db.database, clock: clock, metrics: testMetrics, logger: logger)
-        return (TestServer(db: db, tokens: tokens, clock: clock), app)
+        let context = WardenContext(database: db.database, clock: clock, scheduler: scheduler, logger: logger)
+        let app = try WardenServer.makeApplication(settings: settings, context: context, metrics: testMetrics, logger: logger)
+        return (TestServer(db: db, tokens: tokens, clock: clock, context: context), app)
     }
 }
 
 /// Runs `body` against a live server on a real socket.
 public func withLiveServer(
-    settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0),
+    settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0), scheduler: SchedulerSettings = .init(),
     _ body: @Sendable (TestServer, any TestClientProtocol) async throws -> Void
 ) async throws {
-    let (server, app) = try await TestServer.make(settings: settings)
-    try await app.test(.live) { client in
-        try await body(server, client)
+    let (server, app) = try await TestServer.make(settings: settings, scheduler: scheduler)
+    do {
+        try await app.test(.live) { client in
+            try await body(server, client)
+        }
+    } catch {
+        try? await server.context.shutdown()
+        throw error
     }
+    try await server.context.shutdown()
 }
 
 extension TestClientProtocol {

@@ -6,6 +6,7 @@ import WardenStore
 struct WardenEnvironment {
     var databaseURL: DatabaseURL
     var server: ServerSettings
+    var scheduler = SchedulerSettings()
 
     struct Invalid: Error, CustomStringConvertible {
         var description: String
@@ -22,7 +23,19 @@ struct WardenEnvironment {
             throw Invalid(description: error.description)
         }
         var server = ServerSettings()
-        guard needsServer else { return WardenEnvironment(databaseURL: databaseURL, server: server) }
+        var scheduler = SchedulerSettings()
+        for (name, range, apply) in [
+            ("WARDEN_SCHEDULER_INTERVAL_SECONDS", 0...86_400, { (v: Int) in scheduler.interval = v }),
+            ("WARDEN_DELIVERY_INTERVAL_SECONDS", 1...3600, { (v: Int) in scheduler.deliveryInterval = v }),
+            ("WARDEN_DELIVERY_LEASE_SECONDS", 1...3600, { (v: Int) in scheduler.deliveryLease = v }),
+        ] as [(String, ClosedRange<Int>, (Int) -> Void)] {
+            guard let text = env[name] else { continue }
+            guard let value = Int(text), range.contains(value) else {
+                throw Invalid(description: "\(name) must be a whole number of seconds from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            }
+            apply(value)
+        }
+        guard needsServer else { return WardenEnvironment(databaseURL: databaseURL, server: server, scheduler: scheduler) }
         if let host = env["WARDEN_HOST"], !host.isEmpty { server.host = host }
         if let port = env["WARDEN_PORT"] {
             guard let value = Int(port), (1...65535).contains(value) else {
@@ -62,6 +75,6 @@ struct WardenEnvironment {
         default:
             throw Invalid(description: "set both WARDEN_TLS_CERT and WARDEN_TLS_KEY for TLS, or neither")
         }
-        return WardenEnvironment(databaseURL: databaseURL, server: server)
+        return WardenEnvironment(databaseURL: databaseURL, server: server, scheduler: scheduler)
     }
 }

@@ -26,9 +26,10 @@ struct Serve: AsyncParsableCommand {
         let client = PostgresClient(configuration: env.databaseURL.clientConfiguration(), backgroundLogger: logger)
         let database = Database(client: client, logger: logger)
         let migrate = !noMigrate
+        let context = WardenContext(database: database, scheduler: env.scheduler, logger: logger)
         let app = try exitOnSetupError {
             try WardenServer.makeApplication(
-            settings: env.server, database: database, metrics: registry, logger: logger,
+            settings: env.server, context: context, metrics: registry, logger: logger,
             beforeServing: {
                 let migrator = Migrator(database: database, migrations: try Migration.bundled())
                 if migrate {
@@ -38,12 +39,20 @@ struct Serve: AsyncParsableCommand {
                 }
             })
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: client),
+            .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if env.scheduler.interval > 0 {
+            services.append(
+                .init(service: SchedulerService(
+                    scheduler: context.scheduler, interval: .seconds(env.scheduler.interval),
+                    deliveryInterval: .seconds(env.scheduler.deliveryInterval), logger: logger)))
+        }
+        defer { Task { try? await context.shutdown() } }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: client),
-                    .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -60,6 +60,21 @@ struct AuthorizationMatrixTests {
             body: #"{"ruleId":"WDN-RBAC-026","justification":"j","expiresAt":"2999-01-01T00:00:00Z"}"#),
         Case(operation: "listExceptions", method: .get, path: "/v1/agents/999999/exceptions"),
         Case(operation: "revokeException", method: .delete, path: "/v1/agents/999999/exceptions/1"),
+        Case(operation: "getReviewPolicy", method: .get, path: "/v1/review-policy"),
+        Case(
+            operation: "updateReviewPolicy", method: .put, path: "/v1/review-policy",
+            body: #"{"intervalDays":{"critical":30,"high":90,"medium":180,"low":365},"reminderOffsetsDays":[14,7,3,1,0],"overdueRepeatDays":1,"escalateAfterDays":7,"noResponse":"no_change"}"#),
+        Case(operation: "openReview", method: .post, path: "/v1/agents/999999/reviews"),
+        Case(operation: "listReviews", method: .get, path: "/v1/reviews"),
+        Case(operation: "getReview", method: .get, path: "/v1/reviews/999999"),
+        Case(operation: "decideReview", method: .post, path: "/v1/reviews/999999/decision", body: #"{"decision":"certify"}"#),
+        Case(
+            operation: "createNotificationChannel", method: .post, path: "/v1/notification-channels",
+            body: #"{"name":"n","url":"https://example.com/hook","secret":"0123456789abcdef","events":["review.opened"]}"#),
+        Case(operation: "listNotificationChannels", method: .get, path: "/v1/notification-channels"),
+        Case(operation: "deleteNotificationChannel", method: .delete, path: "/v1/notification-channels/999999"),
+        Case(operation: "listDeliveries", method: .get, path: "/v1/deliveries"),
+        Case(operation: "retryDelivery", method: .post, path: "/v1/deliveries/00000000-0000-0000-0000-000000000000/retry"),
     ]
 
     @Test func everyOperationInTheContractIsInTheMatrix() throws {

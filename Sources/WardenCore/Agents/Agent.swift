@@ -19,11 +19,22 @@ public struct AgentFields: Sendable, Hashable, Codable {
     public var riskTier: RiskTier
     public var status: AgentStatus
     public var labels: [String: String]
+    /// Who hears of an escalated review; without one, the owner.
+    public var escalationContact: String?
+    /// Overrides the risk tier's review interval.
+    public var reviewIntervalDays: Int?
+    /// When the next review falls due. Warden sets it from approvals and decisions; an admin may
+    /// set it directly, to line reviews up with quarter ends.
+    public var nextReviewDue: Date?
 
     public init(
         name: String, cluster: String, namespace: String, serviceAccount: String, owner: String,
-        purpose: String, riskTier: RiskTier, status: AgentStatus = .active, labels: [String: String] = [:]
+        purpose: String, riskTier: RiskTier, status: AgentStatus = .active, labels: [String: String] = [:],
+        escalationContact: String? = nil, reviewIntervalDays: Int? = nil, nextReviewDue: Date? = nil
     ) {
+        self.escalationContact = escalationContact
+        self.reviewIntervalDays = reviewIntervalDays
+        self.nextReviewDue = nextReviewDue
         self.name = name
         self.cluster = cluster
         self.namespace = namespace
@@ -38,6 +49,9 @@ public struct AgentFields: Sendable, Hashable, Codable {
     /// The Kubernetes username the agent's ServiceAccount authenticates as.
     public var username: String { "system:serviceaccount:\(namespace):\(serviceAccount)" }
 
+    /// Who hears of an escalation.
+    public var escalationRecipient: String { escalationContact ?? owner }
+
     /// Checks every field and reports all problems together.
     public func validate() throws(ValidationError) {
         var issues = IssueCollector()
@@ -47,6 +61,10 @@ public struct AgentFields: Sendable, Hashable, Codable {
         if let problem = ClusterName.problem(cluster) { issues.add("/cluster", problem) }
         Self.checkText(owner, max: 253, pointer: "/owner", into: &issues)
         Self.checkText(purpose, max: 2000, pointer: "/purpose", into: &issues)
+        if let escalationContact { Self.checkText(escalationContact, max: 253, pointer: "/escalationContact", into: &issues) }
+        if let days = reviewIntervalDays, !(1...ReviewPolicy.maxIntervalDays).contains(days) {
+            issues.add("/reviewIntervalDays", "must be between 1 and \(ReviewPolicy.maxIntervalDays) days")
+        }
         if labels.count > 64 { issues.add("/labels", "must have at most 64 entries") }
         for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
             let pointer = "/labels/\(jsonPointerEscape(key))"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON merge patch (RFC 7396) over an agent's changeable fields.
 ///
 /// Built from the decoded JSON object so that "absent" and "null" stay distinct, which
@@ -14,6 +16,10 @@ public struct AgentPatch: Sendable, Equatable {
     /// A key mapped to nil removes that label; `replaceLabels` is set when `labels` itself was null.
     public var labels: [String: String?] = [:]
     public var clearLabels = false
+    /// For the optional fields: absent is nil, JSON null is `.some(nil)`.
+    public var escalationContact: String??
+    public var reviewIntervalDays: Int??
+    public var nextReviewDue: Date??
 
     public init() {}
 
@@ -74,6 +80,31 @@ public struct AgentPatch: Sendable, Equatable {
                 case .none:
                     break
                 }
+            case "escalationContact":
+                switch object[key] {
+                case .some(.none): patch.escalationContact = .some(nil)
+                case .some(.some(let value)):
+                    if let text = value as? String { patch.escalationContact = text } else { issues.add("/escalationContact", "must be a string or null") }
+                case .none: break
+                }
+            case "reviewIntervalDays":
+                switch object[key] {
+                case .some(.none): patch.reviewIntervalDays = .some(nil)
+                case .some(.some(let value)):
+                    if let days = Self.integer(value), (1...ReviewPolicy.maxIntervalDays).contains(days) { patch.reviewIntervalDays = days } else {
+                        issues.add("/reviewIntervalDays", "must be a whole number of days from 1 to \(ReviewPolicy.maxIntervalDays), or null")
+                    }
+                case .none: break
+                }
+            case "nextReviewDue":
+                switch object[key] {
+                case .some(.none): patch.nextReviewDue = .some(nil)
+                case .some(.some(let value)):
+                    if let text = value as? String, let date = RFC3339.date(from: text) { patch.nextReviewDue = date } else {
+                        issues.add("/nextReviewDue", "must be an RFC 3339 date-time or null")
+                    }
+                case .none: break
+                }
             case "id", "createdAt", "updatedAt", "version":
                 issues.add("/\(jsonPointerEscape(key))", "is set by Warden and cannot be changed")
             default:
@@ -85,6 +116,14 @@ public struct AgentPatch: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { self == AgentPatch() }
+
+    /// JSON numbers arrive as Int or Double depending on the decoder; booleans are not numbers here.
+    static func integer(_ value: any Sendable) -> Int? {
+        if value is Bool { return nil }
+        if let int = value as? Int { return int }
+        if let double = value as? Double, double.rounded() == double, abs(double) < 1e9 { return Int(double) }
+        return nil
+    }
 }
 
 extension AgentFields {
@@ -98,6 +137,9 @@ extension AgentFields {
         if let purpose = patch.purpose { result.purpose = purpose }
         if let riskTier = patch.riskTier { result.riskTier = riskTier }
         if let status = patch.status { result.status = status }
+        if let contact = patch.escalationContact { result.escalationContact = contact }
+        if let days = patch.reviewIntervalDays { result.reviewIntervalDays = days }
+        if let due = patch.nextReviewDue { result.nextReviewDue = due }
         if patch.clearLabels { result.labels = [:] }
         for (key, value) in patch.labels {
             result.labels[key] = value

@@ -14,6 +14,20 @@ public enum CanonicalJSON {
         return Array(try encoder.encode(value))
     }
 
+    /// Reads what `encode` wrote (times as RFC 3339).
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = RFC3339.date(from: text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 time: \(text)")
+            }
+            return date
+        }
+        return try decoder.decode(type, from: Data(bytes))
+    }
+
     /// `sha256:<hex>` of the canonical form.
     public static func digest<T: Encodable>(_ value: T) throws -> String {
         "sha256:" + SHA256.hash(data: try encode(value)).hexString

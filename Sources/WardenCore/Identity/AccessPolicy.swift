@@ -49,6 +49,18 @@ public enum AccessPolicy {
         "createException": deciders,
         "listExceptions": readers,
         "revokeException": deciders,
+        "getReviewPolicy": adminOnly,
+        "updateReviewPolicy": adminOnly,
+        "openReview": deciders,
+        "listReviews": readers,
+        "getReview": readers,
+        // The handler also refuses the agent's owner: four eyes.
+        "decideReview": deciders,
+        "createNotificationChannel": adminOnly,
+        "listNotificationChannels": adminOnly,
+        "deleteNotificationChannel": adminOnly,
+        "listDeliveries": adminOnly,
+        "retryDelivery": adminOnly,
     ]
 
     public enum Decision: Sendable, Equatable {

@@ -10,7 +10,8 @@ extension WardenAPI {
             name: body.name, cluster: body.cluster, namespace: body.namespace, serviceAccount: body.serviceAccount,
             owner: body.owner, purpose: body.purpose, riskTier: RiskTier(body.riskTier),
             status: body.status.map { $0 == .suspended ? .suspended : .active } ?? .active,
-            labels: body.labels?.additionalProperties ?? [:])
+            labels: body.labels?.additionalProperties ?? [:], escalationContact: body.escalationContact,
+            reviewIntervalDays: body.reviewIntervalDays, nextReviewDue: body.nextReviewDue)
         try fields.validate()
         let agent = try await agents.create(fields, context: RequestScope.current.changeContext)
         return .created(
@@ -91,7 +92,8 @@ extension WardenAPI {
         return .init(
             id: agent.id, name: f.name, cluster: f.cluster, namespace: f.namespace, serviceAccount: f.serviceAccount,
             owner: f.owner, purpose: f.purpose, riskTier: .init(f.riskTier), status: .init(f.status),
-            labels: .init(additionalProperties: f.labels), createdAt: agent.createdAt, updatedAt: agent.updatedAt,
+            labels: .init(additionalProperties: f.labels), escalationContact: f.escalationContact,
+            reviewIntervalDays: f.reviewIntervalDays, nextReviewDue: f.nextReviewDue, createdAt: agent.createdAt, updatedAt: agent.updatedAt,
             version: agent.version)
     }
 }

@@ -17,6 +17,9 @@ struct WardenAPI: APIProtocol {
     let bodyLimits: BodyLimits
     let baselines: BaselineStore
     let exceptionStore: ExceptionStore
+    let reviews: ReviewStore
+    let notifications: NotificationStore
+    let context: WardenContext
     let maxExceptionDays: Int
     let readiness: ReadinessProbe
     let metrics: PrometheusCollectorRegistry
