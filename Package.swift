@@ -92,10 +92,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Benchmarks (bench/*.sh run them in release mode).
+        .target(
+            name: "BenchSupport",
+            dependencies: ["WardenCore"],
+            path: "bench/Sources/BenchSupport",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "rbac-bench",
-            dependencies: ["WardenCore"],
+            dependencies: ["WardenCore", "BenchSupport"],
             path: "bench/Sources/rbac-bench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "attest-bench",
+            dependencies: ["WardenCore", "BenchSupport"],
+            path: "bench/Sources/attest-bench",
             swiftSettings: swiftSettings
         ),
         // Helpers the test targets share: a fresh database per test, a live server, tokens.

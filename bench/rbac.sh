@@ -11,33 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:-1.0}
-build_path=${WARDEN_BUILD_PATH:-.build}
-mkdir -p bench/out .warden
-file="bench/out/cluster-$scale.json"
-if [ ! -s "$file" ]; then
-    echo "==> generating $file (scale $scale; a minute or two at full scale)"
-    python3 bench/gen_cluster.py "$file.tmp" "$scale"
-    mv "$file.tmp" "$file"
-fi
-if [ ! -x .warden/venv/bin/python ]; then python3 -m venv .warden/venv; fi
-.warden/venv/bin/python -c 'import orjson' 2>/dev/null || .warden/venv/bin/pip install -q --disable-pip-version-check orjson==3.13.0
-echo "==> building rbac-bench (release, in $build_path)"
-swift build -c release --product rbac-bench --scratch-path "$build_path" 2>&1 | grep --line-buffered -E '^\[|error:|Build complete' | grep --line-buffered -vE 'Compiling .*\.(c|cc|S)$' || true
-bin="$(swift build -c release --scratch-path "$build_path" --show-bin-path)/rbac-bench"
-
-echo "==> (a) orjson: read and parse, best of 3"
-orjson_best=$(.warden/venv/bin/python - "$file" <<'PY'
-import sys, time, orjson
-best = float("inf")
-for _ in range(3):
-    start = time.perf_counter()
-    with open(sys.argv[1], "rb") as f:
-        data = orjson.loads(f.read())
-    best = min(best, time.perf_counter() - start)
-    del data
-print(f"{best:.3f}")
-PY
-)
+. bench/lib.sh
+file=$(bench_cluster_file "$scale")
+bin=$(bench_build rbac-bench)
+orjson_best=$(bench_orjson "$file")
 echo "==> (b) Warden: read, parse, evaluator, every ServiceAccount's permissions, best of 3"
 best_line=""
 best_total=999999

@@ -25,6 +25,8 @@ public final class WardenContext: Sendable {
     public let database: Database
     public let clock: any WallClock
     public let scheduler: ReviewScheduler
+    /// The attestation signing key and the public keys published beside it; nil when none is configured.
+    public let keyRing: AttestationKeyRing?
     let audit: AuditLog
     let snapshots: SnapshotStore
     let snapshotCache: SnapshotCache
@@ -32,11 +34,16 @@ public final class WardenContext: Sendable {
     let baselines: BaselineStore
     let reviews: ReviewStore
     let notifications: NotificationStore
+    let attestations: AttestationStore
     let httpClient: HTTPClient
 
-    public init(database: Database, clock: any WallClock = SystemWallClock(), scheduler settings: SchedulerSettings = .init(), logger: Logger) {
+    public init(
+        database: Database, clock: any WallClock = SystemWallClock(), scheduler settings: SchedulerSettings = .init(),
+        keyRing: AttestationKeyRing? = nil, logger: Logger
+    ) {
         self.database = database
         self.clock = clock
+        self.keyRing = keyRing
         let audit = AuditLog(database: database, clock: clock)
         self.audit = audit
         let snapshots = SnapshotStore(database: database, audit: audit, clock: clock)
@@ -50,6 +57,7 @@ public final class WardenContext: Sendable {
         self.reviews = reviews
         let notifications = NotificationStore(database: database, audit: audit, clock: clock)
         self.notifications = notifications
+        self.attestations = AttestationStore(database: database, audit: audit, clock: clock)
         // Webhook receivers are told where to answer; following a redirect would send the signed body elsewhere.
         let client = HTTPClient(
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,

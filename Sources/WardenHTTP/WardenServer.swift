@@ -84,6 +84,7 @@ public enum WardenServer {
             exceptionStore: ExceptionStore(database: database, audit: audit, clock: clock),
             reviews: context.reviews,
             notifications: context.notifications,
+            attestations: context.attestations,
             context: context,
             maxExceptionDays: settings.maxExceptionDays,
             readiness: ReadinessProbe(database: database, migrator: migrator),
@@ -105,6 +106,7 @@ public enum WardenServer {
                 EmptyBodyMiddleware(),
                 IdempotencyMiddleware(store: IdempotencyStore(database: database, clock: clock)),
                 RawBodyMiddleware(operations: ["createSnapshot", "checkGuardrails"]),
+                RawResponseMiddleware(operations: ["getAttestation", "getAttestationEnvelope", "diffAttestations"]),
             ])
 
         var server: HTTPServerBuilder = .http1()

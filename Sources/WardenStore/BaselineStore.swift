@@ -103,6 +103,21 @@ public struct BaselineStore: Sendable {
         return try rows.first.map(Self.decode)
     }
 
+    /// The approved versions in force for many agents at once, by agent.
+    public func current(agentIDs: [Int64]) async throws -> [Int64: Row] {
+        try await database.withConnection { connection in
+            var out: [Int64: Row] = [:]
+            for try await row in try await connection.query(
+                "SELECT \(unescaped: Self.columns) FROM baselines WHERE agent_id = ANY(\(agentIDs)) AND status = 'approved'",
+                logger: database.logger)
+            {
+                let decoded = try Self.decode(row)
+                out[decoded.baseline.agentID] = decoded
+            }
+            return out
+        }
+    }
+
     /// Approves or rejects a proposed version. `check` sees the locked row and refuses by throwing;
     /// approving supersedes the version approved before, in the same transaction.
     public func decide(

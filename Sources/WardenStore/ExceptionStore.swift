@@ -69,6 +69,21 @@ public struct ExceptionStore: Sendable {
         }
     }
 
+    /// Every exception of many agents at once, by agent.
+    public func list(agentIDs: [Int64]) async throws -> [Int64: [Record]] {
+        try await database.withConnection { connection in
+            var out: [Int64: [Record]] = [:]
+            for try await row in try await connection.query(
+                "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE agent_id = ANY(\(agentIDs)) ORDER BY id DESC",
+                logger: database.logger)
+            {
+                let record = try Self.decode(row)
+                out[record.agentID, default: []].append(record)
+            }
+            return out
+        }
+    }
+
     public func revoke(agentID: Int64, id: Int64, context: ChangeContext) async throws -> Record {
         let now = clock.now()
         return try await database.withTransaction { connection in

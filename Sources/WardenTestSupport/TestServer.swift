@@ -17,6 +17,9 @@ public let testMetrics: PrometheusCollectorRegistry = {
     return registry
 }()
 
+/// The key test servers sign attestations with (tests verify against its public half).
+public let testSigningKey = SigningKey.generate()
+
 /// Tokens of every role, made directly in the store.
 public struct TestTokens: Sendable {
     public var admin: String
@@ -64,7 +67,8 @@ public struct TestServer: Sendable {
             secondAdmin: try await make("bob", .admin))
         var logger = Logger(label: "warden-test")
         logger.logLevel = .error
-        let context = WardenContext(database: db.database, clock: clock, scheduler: scheduler, logger: logger)
+        let context = WardenContext(
+            database: db.database, clock: clock, scheduler: scheduler, keyRing: AttestationKeyRing(signingKey: testSigningKey), logger: logger)
         let app = try WardenServer.makeApplication(settings: settings, context: context, metrics: testMetrics, logger: logger)
         return (TestServer(db: db, tokens: tokens, clock: clock, context: context), app)
     }

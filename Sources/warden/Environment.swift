@@ -1,4 +1,5 @@
 import Foundation
+import WardenCore
 import WardenHTTP
 import WardenStore
 
@@ -7,6 +8,7 @@ struct WardenEnvironment {
     var databaseURL: DatabaseURL
     var server: ServerSettings
     var scheduler = SchedulerSettings()
+    var keyRing: AttestationKeyRing?
 
     struct Invalid: Error, CustomStringConvertible {
         var description: String
@@ -36,6 +38,7 @@ struct WardenEnvironment {
             apply(value)
         }
         guard needsServer else { return WardenEnvironment(databaseURL: databaseURL, server: server, scheduler: scheduler) }
+        let keyRing = try loadKeyRing(env)
         if let host = env["WARDEN_HOST"], !host.isEmpty { server.host = host }
         if let port = env["WARDEN_PORT"] {
             guard let value = Int(port), (1...65535).contains(value) else {
@@ -75,6 +78,74 @@ struct WardenEnvironment {
         default:
             throw Invalid(description: "set both WARDEN_TLS_CERT and WARDEN_TLS_KEY for TLS, or neither")
         }
-        return WardenEnvironment(databaseURL: databaseURL, server: server, scheduler: scheduler)
+        return WardenEnvironment(databaseURL: databaseURL, server: server, scheduler: scheduler, keyRing: keyRing)
+    }
+
+    /// The attestation signing key (`WARDEN_SIGNING_KEY`, PEM or seed hex, or `WARDEN_SIGNING_KEY_FILE`)
+    /// and earlier public keys still published (`WARDEN_RETIRED_KEYS_FILE`: PEM blocks or hex lines).
+    /// Errors name the variable, never the key.
+    static func loadKeyRing(_ env: [String: String]) throws -> AttestationKeyRing? {
+        let inline = env["WARDEN_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = env["WARDEN_SIGNING_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let text: String
+        let source: String
+        switch (inline, path) {
+        case (nil, nil):
+            return nil
+        case (let inline?, nil):
+            text = inline
+            source = "WARDEN_SIGNING_KEY"
+        case (nil, let path?):
+            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw Invalid(description: "WARDEN_SIGNING_KEY_FILE names \(path), which cannot be read")
+            }
+            text = contents
+            source = "WARDEN_SIGNING_KEY_FILE \(path)"
+        default:
+            throw Invalid(description: "set WARDEN_SIGNING_KEY or WARDEN_SIGNING_KEY_FILE, not both")
+        }
+        var retired: [String] = []
+        if let retiredPath = env["WARDEN_RETIRED_KEYS_FILE"], !retiredPath.isEmpty {
+            guard let contents = try? String(contentsOfFile: retiredPath, encoding: .utf8) else {
+                throw Invalid(description: "WARDEN_RETIRED_KEYS_FILE names \(retiredPath), which cannot be read")
+            }
+            retired = splitPublicKeys(contents)
+        }
+        let signing: SigningKey
+        do {
+            signing = try SigningKey(pemOrSeedHex: text.trimmingCharacters(in: .whitespacesAndNewlines))
+        } catch {
+            throw Invalid(description: "\(source): \(error.description)")
+        }
+        var keys: [VerificationKey] = []
+        for (index, item) in retired.enumerated() {
+            do {
+                keys.append(try VerificationKey(pemOrHex: item))
+            } catch {
+                throw Invalid(description: "WARDEN_RETIRED_KEYS_FILE key \(index + 1): \(error.description)")
+            }
+        }
+        return AttestationKeyRing(signingKey: signing, retiredKeys: keys)
+    }
+
+    /// PEM blocks, or one hex key a line.
+    static func splitPublicKeys(_ text: String) -> [String] {
+        var out: [String] = []
+        var block: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if trimmed.hasPrefix("-----BEGIN") || !block.isEmpty {
+                block.append(line)
+                if trimmed.hasPrefix("-----END") {
+                    out.append(block.joined(separator: "\n") + "\n")
+                    block = []
+                }
+            } else {
+                out.append(trimmed)
+            }
+        }
+        if !block.isEmpty { out.append(block.joined(separator: "\n")) }
+        return out
     }
 }

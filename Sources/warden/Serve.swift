@@ -26,7 +26,10 @@ struct Serve: AsyncParsableCommand {
         let client = PostgresClient(configuration: env.databaseURL.clientConfiguration(), backgroundLogger: logger)
         let database = Database(client: client, logger: logger)
         let migrate = !noMigrate
-        let context = WardenContext(database: database, scheduler: env.scheduler, logger: logger)
+        let context = WardenContext(database: database, scheduler: env.scheduler, keyRing: env.keyRing, logger: logger)
+        if env.keyRing == nil {
+            logger.warning("no attestation signing key (WARDEN_SIGNING_KEY or WARDEN_SIGNING_KEY_FILE): attestations cannot be created")
+        }
         let app = try exitOnSetupError {
             try WardenServer.makeApplication(
             settings: env.server, context: context, metrics: registry, logger: logger,

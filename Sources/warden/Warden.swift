@@ -6,5 +6,5 @@ struct Warden: AsyncParsableCommand {
         commandName: "warden",
         abstract: "Governs what AI agents may do on Kubernetes.",
         version: "0.1.0",
-        subcommands: [Serve.self, Migrate.self, TokenCommand.self, CanI.self, WhoCan.self, CheckCommand.self, ReviewsCommand.self])
+        subcommands: [Serve.self, Migrate.self, TokenCommand.self, CanI.self, WhoCan.self, CheckCommand.self, ReviewsCommand.self, VerifyCommand.self])
 }

@@ -75,6 +75,15 @@ struct AuthorizationMatrixTests {
         Case(operation: "deleteNotificationChannel", method: .delete, path: "/v1/notification-channels/999999"),
         Case(operation: "listDeliveries", method: .get, path: "/v1/deliveries"),
         Case(operation: "retryDelivery", method: .post, path: "/v1/deliveries/00000000-0000-0000-0000-000000000000/retry"),
+        Case(operation: "createAttestation", method: .post, path: "/v1/clusters/prod/attestations"),
+        Case(operation: "listAttestations", method: .get, path: "/v1/attestations"),
+        Case(operation: "getAttestation", method: .get, path: "/v1/attestations/999999"),
+        Case(operation: "getAttestationEnvelope", method: .get, path: "/v1/attestations/999999/envelope"),
+        Case(operation: "diffAttestations", method: .get, path: "/v1/attestations/999999/diff?against=1"),
+        Case(
+            operation: "verifyAttestation", method: .post, path: "/v1/attestations/verify",
+            body: #"{"payload":"e30=","payloadType":"application/vnd.in-toto+json","signatures":[{"keyid":"k","sig":"AAAA"}]}"#),
+        Case(operation: "listAttestationKeys", method: .get, path: "/v1/attestation-keys"),
     ]
 
     @Test func everyOperationInTheContractIsInTheMatrix() throws {

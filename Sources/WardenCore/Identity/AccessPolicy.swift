@@ -61,6 +61,13 @@ public enum AccessPolicy {
         "deleteNotificationChannel": adminOnly,
         "listDeliveries": adminOnly,
         "retryDelivery": adminOnly,
+        "createAttestation": readers,
+        "listAttestations": readers,
+        "getAttestation": readers,
+        "getAttestationEnvelope": readers,
+        "diffAttestations": readers,
+        "verifyAttestation": readers,
+        "listAttestationKeys": readers,
     ]
 
     public enum Decision: Sendable, Equatable {

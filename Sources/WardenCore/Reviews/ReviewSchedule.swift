@@ -36,18 +36,13 @@ public enum ReviewSchedule {
     }
 
     /// Where an agent stands. `openReviewDue` is the due date of its open review, if any.
-    public static func standing(nextReviewDue: Date?, openReviewDue: Date?, now: Date, policy: ReviewPolicy) -> Standing {
+    public static func standing(nextReviewDue: Date?, openReviewDue: Date?, now: Date, policy: ReviewPolicy) -> ReviewStanding {
         if let due = openReviewDue ?? nextReviewDue {
             if now > due { return .overdue }
             if openReviewDue != nil || now >= opensAt(due: due, policy: policy) { return .due }
             return .current
         }
         return .notScheduled
-    }
-
-    public enum Standing: String, Sendable, Hashable, Codable {
-        case current, due, overdue
-        case notScheduled = "not_scheduled"
     }
 
     /// The notices a review due at `due` calls for at `now`: only the latest reminder stage

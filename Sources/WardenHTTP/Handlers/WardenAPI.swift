@@ -19,6 +19,7 @@ struct WardenAPI: APIProtocol {
     let exceptionStore: ExceptionStore
     let reviews: ReviewStore
     let notifications: NotificationStore
+    let attestations: AttestationStore
     let context: WardenContext
     let maxExceptionDays: Int
     let readiness: ReadinessProbe

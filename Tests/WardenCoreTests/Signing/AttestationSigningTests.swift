@@ -4,7 +4,7 @@ import Testing
 
 private typealias V = SigningTestVectors
 
-enum AttestationFixtures {
+enum SigningFixtures {
     static let snapshotBytes = Array(#"{"apiVersion":"v1","kind":"List","items":[]}"#.utf8)
     static let reportJSON = Array(#"{"findings":[],"verdict":"pass"}"#.utf8)
 
@@ -30,10 +30,10 @@ enum AttestationFixtures {
     let otherKey = try! SigningKey(pem: V.ed2PrivatePEM)
 
     @Test func statementHasTheInTotoV1Shape() throws {
-        let statement = AttestationFixtures.statement()
+        let statement = SigningFixtures.statement()
         let json = String(decoding: try statement.canonicalJSON(), as: UTF8.self)
-        let snapshotHex = SHA256Digest.hex(AttestationFixtures.snapshotBytes)
-        let reportHex = SHA256Digest.hex(AttestationFixtures.reportJSON)
+        let snapshotHex = SHA256Digest.hex(SigningFixtures.snapshotBytes)
+        let reportHex = SHA256Digest.hex(SigningFixtures.reportJSON)
         let expected = #"{"_type":"https://in-toto.io/Statement/v1","predicate":{"baselines":[{"agentId":7,"digest":"sha256:"#
             + String(repeating: "ab", count: 32)
             + #"","version":3}],"cluster":"prod","generatedAt":"2026-11-27T21:46:40.123Z","reportDigest":{"sha256":""#
@@ -48,7 +48,7 @@ enum AttestationFixtures {
     }
 
     @Test func signAndVerifyRoundTrip() throws {
-        let statement = AttestationFixtures.statement()
+        let statement = SigningFixtures.statement()
         let envelope = try DSSESigner.sign(statement: statement, with: key)
         #expect(envelope.payloadType == "application/vnd.in-toto+json")
         #expect(envelope.payload == (try statement.canonicalJSON()))
@@ -69,7 +69,7 @@ enum AttestationFixtures {
     }
 
     @Test func tamperedPayloadFails() throws {
-        var envelope = try DSSESigner.sign(statement: AttestationFixtures.statement(), with: key)
+        var envelope = try DSSESigner.sign(statement: SigningFixtures.statement(), with: key)
         let index = envelope.payload.firstIndex(of: UInt8(ascii: "p"))!
         envelope.payload[index] = UInt8(ascii: "q")
         let result = DSSEVerifier.verify(envelope: envelope, keys: [key.verificationKey])
@@ -80,7 +80,7 @@ enum AttestationFixtures {
     }
 
     @Test func tamperedSignatureFails() throws {
-        var envelope = try DSSESigner.sign(statement: AttestationFixtures.statement(), with: key)
+        var envelope = try DSSESigner.sign(statement: SigningFixtures.statement(), with: key)
         envelope.signatures[0].sig[10] ^= 0x01
         #expect(DSSEVerifier.verify(envelope: envelope, keys: [key.verificationKey]).failure == .badSignature(keyid: V.edKeyID))
         envelope.signatures[0].sig.removeLast()
@@ -88,7 +88,7 @@ enum AttestationFixtures {
     }
 
     @Test func tamperedPayloadTypeFails() throws {
-        var envelope = try DSSESigner.sign(statement: AttestationFixtures.statement(), with: key)
+        var envelope = try DSSESigner.sign(statement: SigningFixtures.statement(), with: key)
         envelope.payloadType = "application/json"
         let result = DSSEVerifier.verify(envelope: envelope, keys: [key.verificationKey])
         #expect(result.failure == .wrongPayloadType(found: "application/json", expected: "application/vnd.in-toto+json"))
@@ -99,7 +99,7 @@ enum AttestationFixtures {
     }
 
     @Test func unknownKeyFails() throws {
-        let envelope = try DSSESigner.sign(statement: AttestationFixtures.statement(), with: otherKey)
+        let envelope = try DSSESigner.sign(statement: SigningFixtures.statement(), with: otherKey)
         let result = DSSEVerifier.verify(envelope: envelope, keys: [key.verificationKey])
         #expect(result.failure == .unknownKeyID(envelopeKeyIDs: [V.ed2KeyID], trustedKeyIDs: [V.edKeyID]))
         #expect(result.reason == "the envelope is signed by keyid \"\(V.ed2KeyID)\", not by a trusted key (trusted: \(V.edKeyID)), and no trusted key verifies its signature")
@@ -107,7 +107,7 @@ enum AttestationFixtures {
     }
 
     @Test func keyidIsOnlyAHint() throws {
-        var envelope = try DSSESigner.sign(statement: AttestationFixtures.statement(), with: key)
+        var envelope = try DSSESigner.sign(statement: SigningFixtures.statement(), with: key)
         envelope.signatures[0].keyid = ""
         #expect(DSSEVerifier.verify(envelope: envelope, keys: [otherKey.verificationKey, key.verificationKey]).keyid == V.edKeyID)
         envelope.signatures[0].keyid = "made-up"
@@ -119,8 +119,8 @@ enum AttestationFixtures {
     }
 
     @Test func anyValidSignatureSuffices() throws {
-        let first = try DSSESigner.sign(statement: AttestationFixtures.statement(), with: otherKey)
-        let second = try DSSESigner.sign(statement: AttestationFixtures.statement(), with: key)
+        let first = try DSSESigner.sign(statement: SigningFixtures.statement(), with: otherKey)
+        let second = try DSSESigner.sign(statement: SigningFixtures.statement(), with: key)
         let both = DSSEEnvelope(payload: first.payload, payloadType: first.payloadType, signatures: first.signatures + second.signatures)
         #expect(DSSEVerifier.verify(envelope: both, keys: [key.verificationKey]).keyid == V.edKeyID)
         let none = DSSEEnvelope(payload: first.payload, payloadType: first.payloadType, signatures: [])
@@ -138,7 +138,7 @@ enum AttestationFixtures {
         #expect(verify(#"{"_type":"https://in-toto.io/Statement/v1","predicateType":"https://slsa.dev/provenance/v1"}"#)
             == .malformedPayload(#"its predicateType is "https://slsa.dev/provenance/v1", expected "https://warden.dev/attestation/report/v1""#))
 
-        var statement = try JSONSerialization.jsonObject(with: Data(try AttestationFixtures.statement().canonicalJSON())) as! [String: Any]
+        var statement = try JSONSerialization.jsonObject(with: Data(try SigningFixtures.statement().canonicalJSON())) as! [String: Any]
         var predicate = statement["predicate"] as! [String: Any]
         predicate.removeValue(forKey: "reportId")
         statement["predicate"] = predicate
@@ -147,7 +147,7 @@ enum AttestationFixtures {
         #expect(verify(missing).map(\.description)
             == "the signature is valid, but the payload is not a Warden attestation statement: the statement is missing the required field predicate.reportId")
 
-        statement = try JSONSerialization.jsonObject(with: Data(try AttestationFixtures.statement().canonicalJSON())) as! [String: Any]
+        statement = try JSONSerialization.jsonObject(with: Data(try SigningFixtures.statement().canonicalJSON())) as! [String: Any]
         predicate = statement["predicate"] as! [String: Any]
         predicate["reportId"] = "42"
         predicate["snapshot"] = "12"
@@ -159,13 +159,13 @@ enum AttestationFixtures {
         let mistyped2 = String(decoding: try JSONSerialization.data(withJSONObject: statement, options: .sortedKeys), as: UTF8.self)
         #expect(verify(mistyped2) == .malformedPayload("the statement's field predicate.snapshot must be an object"))
 
-        statement = try JSONSerialization.jsonObject(with: Data(try AttestationFixtures.statement().canonicalJSON())) as! [String: Any]
+        statement = try JSONSerialization.jsonObject(with: Data(try SigningFixtures.statement().canonicalJSON())) as! [String: Any]
         statement["subject"] = [Any]()
         #expect(verify(String(decoding: try JSONSerialization.data(withJSONObject: statement), as: UTF8.self)) == .malformedPayload("it has no subject"))
     }
 
     @Test func untrustedTextInMessagesIsQuotedAndCut() throws {
-        var envelope = try DSSESigner.sign(statement: AttestationFixtures.statement(), with: key)
+        var envelope = try DSSESigner.sign(statement: SigningFixtures.statement(), with: key)
         envelope.payloadType = "evil\n" + String(repeating: "x", count: 500)
         let reason = DSSEVerifier.verify(envelope: envelope, keys: [key.verificationKey]).reason!
         #expect(!reason.contains("\n"))
@@ -179,12 +179,12 @@ enum AttestationFixtures {
 
     @Test func rotationKeepsOldEnvelopesVerifying() throws {
         var ring = AttestationKeyRing(signingKey: old)
-        let before = try ring.sign(statement: AttestationFixtures.statement())
+        let before = try ring.sign(statement: SigningFixtures.statement())
         #expect(before.signatures.map(\.keyid) == [V.edKeyID])
         #expect(ring.verify(envelope: before).keyStatus == .active)
 
         ring.rotate(to: new)
-        let after = try ring.sign(statement: AttestationFixtures.statement())
+        let after = try ring.sign(statement: SigningFixtures.statement())
         #expect(after.signatures.map(\.keyid) == [V.ed2KeyID])
 
         let oldResult = ring.verify(envelope: before)
@@ -236,7 +236,7 @@ enum AttestationFixtures {
     let key = try! SigningKey(pem: V.edPrivatePEM)
 
     func envelopeJSON() throws -> [UInt8] {
-        try DSSESigner.sign(statement: AttestationFixtures.statement(), with: key).jsonBytes()
+        try DSSESigner.sign(statement: SigningFixtures.statement(), with: key).jsonBytes()
     }
 
     @Test func verifiesWithPEMOrHex() throws {
