@@ -81,12 +81,19 @@ struct WardenEnvironment {
         return WardenEnvironment(databaseURL: databaseURL, server: server, scheduler: scheduler, keyRing: keyRing)
     }
 
-    /// The attestation signing key (`WARDEN_SIGNING_KEY`, PEM or seed hex, or `WARDEN_SIGNING_KEY_FILE`)
-    /// and earlier public keys still published (`WARDEN_RETIRED_KEYS_FILE`: PEM blocks or hex lines).
+    /// The attestation signing key and earlier public keys still published for verifiers.
+    /// `WARDEN_SIGNING_KEY` is the key itself (PKCS#8 PEM or 64-hex seed) or the path of a file
+    /// holding it, as the Deployment mounts it; `WARDEN_SIGNING_KEY_FILE` is always a path.
+    /// `WARDEN_RETIRED_KEYS_FILE` holds retired public keys (PEM blocks or hex lines).
     /// Errors name the variable, never the key.
     static func loadKeyRing(_ env: [String: String]) throws -> AttestationKeyRing? {
-        let inline = env["WARDEN_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        let path = env["WARDEN_SIGNING_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        var inline = env["WARDEN_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        var path = env["WARDEN_SIGNING_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let value = inline, !value.contains("-----BEGIN"), Hex.decode(value.trimmingCharacters(in: .whitespacesAndNewlines))?.count != 32 {
+            guard path == nil else { throw Invalid(description: "set WARDEN_SIGNING_KEY or WARDEN_SIGNING_KEY_FILE, not both") }
+            path = value
+            inline = nil
+        }
         let text: String
         let source: String
         switch (inline, path) {
@@ -97,10 +104,10 @@ struct WardenEnvironment {
             source = "WARDEN_SIGNING_KEY"
         case (nil, let path?):
             guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw Invalid(description: "WARDEN_SIGNING_KEY_FILE names \(path), which cannot be read")
+                throw Invalid(description: "the signing key file \(path) cannot be read")
             }
             text = contents
-            source = "WARDEN_SIGNING_KEY_FILE \(path)"
+            source = "the signing key file \(path)"
         default:
             throw Invalid(description: "set WARDEN_SIGNING_KEY or WARDEN_SIGNING_KEY_FILE, not both")
         }
