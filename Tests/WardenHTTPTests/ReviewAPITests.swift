@@ -196,8 +196,16 @@ struct ReviewAPITests {
         try await withLiveServer { server, client in
             // rita owns this agent, so rita may not review it.
             let id = try await Self.approvedAgent(client, server, name: "ritas-agent", tier: "high", owner: "rita")
+            // With a snapshot of the cluster, the evidence includes what the ServiceAccount holds there.
+            let snapshot = try await client.call(
+                .post, "/v1/clusters/prod/snapshots", token: server.tokens.collector, json: SnapshotFixtures.cluster)
+            #expect(snapshot.status == .created, "\(snapshot.text)")
             let opened = try await client.call(.post, "/v1/agents/\(id)/reviews", token: server.tokens.admin)
             let reviewID = try #require(opened.json?["id"] as? Int)
+            let evidence = try #require(opened.json?["evidence"] as? [String: Any])
+            #expect((evidence["snapshot"] as? [String: Any])?["id"] as? Int == snapshot.json?["id"] as? Int)
+            #expect((evidence["permissions"] as? [String: Any])?["user"] as? String == "system:serviceaccount:agents:ritas-agent")
+            #expect(((evidence["permissions"] as? [String: Any])?["groups"] as? [String])?.contains("system:serviceaccounts:agents") == true)
             let before = try await rowCounts(server)
             let own = try await client.call(.post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.reviewer, json: #"{"decision":"certify"}"#)
             #expect((expectProblem(own, status: 403)["type"] as? String)?.hasSuffix("four-eyes") == true)
