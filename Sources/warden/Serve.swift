@@ -52,13 +52,19 @@ struct Serve: AsyncParsableCommand {
                     scheduler: context.scheduler, interval: .seconds(env.scheduler.interval),
                     deliveryInterval: .seconds(env.scheduler.deliveryInterval), logger: logger)))
         }
-        defer { Task { try? await context.shutdown() } }
         let group = ServiceGroup(
             configuration: .init(
                 services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            try? await context.shutdown()
+            throw error
+        }
+        // The webhook client must be shut down before it is released.
+        try await context.shutdown()
     }
 }
 

@@ -19,8 +19,16 @@ public struct SchedulerService: Service {
 
     public func run() async throws {
         let clock = ContinuousClock()
-        var nextPlan = clock.now
+        // Start after the first delivery interval: `warden serve` migrates while services start.
+        var nextPlan = clock.now.advanced(by: min(deliveryInterval, interval))
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                // Deliveries are looked at every deliveryInterval; planning waits for its own time.
+                let wake = min(nextPlan, clock.now.advanced(by: deliveryInterval))
+                try await gracefulShutdownCancellable { try await Task.sleep(until: wake, clock: clock) }
+            } catch {
+                return
+            }
             do {
                 if clock.now >= nextPlan {
                     nextPlan = clock.now.advanced(by: interval)
@@ -30,11 +38,6 @@ public struct SchedulerService: Service {
                 try await scheduler.deliverDue()
             } catch {
                 logger.error("review scheduler pass failed", metadata: ["error": "\(error)"])
-            }
-            do {
-                try await gracefulShutdownCancellable { try await Task.sleep(for: min(deliveryInterval, interval)) }
-            } catch {
-                return
             }
         }
     }
