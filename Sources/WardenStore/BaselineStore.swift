@@ -69,16 +69,8 @@ public struct BaselineStore: Sendable {
     }
 
     public func list(agentID: Int64) async throws -> [Row] {
-        try await database.withConnection { connection in
-            var out: [Row] = []
-            for try await row in try await connection.query(
-                "SELECT \(unescaped: Self.columns) FROM baselines WHERE agent_id = \(agentID) ORDER BY version DESC",
-                logger: database.logger)
-            {
-                out.append(try Self.decode(row))
-            }
-            return out
-        }
+        try await database.all(
+            "SELECT \(unescaped: Self.columns) FROM baselines WHERE agent_id = \(agentID) ORDER BY version DESC", decode: Self.decode)
     }
 
     public func get(agentID: Int64, version: Int) async throws -> Row {
@@ -105,17 +97,9 @@ public struct BaselineStore: Sendable {
 
     /// The approved versions in force for many agents at once, by agent.
     public func current(agentIDs: [Int64]) async throws -> [Int64: Row] {
-        try await database.withConnection { connection in
-            var out: [Int64: Row] = [:]
-            for try await row in try await connection.query(
-                "SELECT \(unescaped: Self.columns) FROM baselines WHERE agent_id = ANY(\(agentIDs)) AND status = 'approved'",
-                logger: database.logger)
-            {
-                let decoded = try Self.decode(row)
-                out[decoded.baseline.agentID] = decoded
-            }
-            return out
-        }
+        let rows = try await database.all(
+            "SELECT \(unescaped: Self.columns) FROM baselines WHERE agent_id = ANY(\(agentIDs)) AND status = 'approved'", decode: Self.decode)
+        return Dictionary(rows.map { ($0.baseline.agentID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Approves or rejects a proposed version. `check` sees the locked row and refuses by throwing;

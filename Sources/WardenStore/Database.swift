@@ -28,6 +28,17 @@ public struct Database: Sendable {
         }
     }
 
+    /// Every row of a query, decoded: the shape of most reads.
+    public func all<R: Sendable>(_ query: PostgresQuery, decode: @Sendable (PostgresRow) throws -> R) async throws -> [R] {
+        try await withConnection { connection in
+            var out: [R] = []
+            for try await row in try await connection.query(query, logger: logger) {
+                out.append(try decode(row))
+            }
+            return out
+        }
+    }
+
     /// Runs `body` in one transaction: everything it writes, including its audit events, commits or none does.
     public func withTransaction<R: Sendable>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
         lease()

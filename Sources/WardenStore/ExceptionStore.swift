@@ -57,31 +57,16 @@ public struct ExceptionStore: Sendable {
 
     /// Every exception of the agent, newest first (expired and revoked ones too: they are history).
     public func list(agentID: Int64) async throws -> [Record] {
-        try await database.withConnection { connection in
-            var out: [Record] = []
-            for try await row in try await connection.query(
-                "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE agent_id = \(agentID) ORDER BY id DESC",
-                logger: database.logger)
-            {
-                out.append(try Self.decode(row))
-            }
-            return out
-        }
+        try await database.all(
+            "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE agent_id = \(agentID) ORDER BY id DESC", decode: Self.decode)
     }
 
     /// Every exception of many agents at once, by agent.
     public func list(agentIDs: [Int64]) async throws -> [Int64: [Record]] {
-        try await database.withConnection { connection in
-            var out: [Int64: [Record]] = [:]
-            for try await row in try await connection.query(
-                "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE agent_id = ANY(\(agentIDs)) ORDER BY id DESC",
-                logger: database.logger)
-            {
-                let record = try Self.decode(row)
-                out[record.agentID, default: []].append(record)
-            }
-            return out
-        }
+        let records = try await database.all(
+            "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE agent_id = ANY(\(agentIDs)) ORDER BY id DESC",
+            decode: Self.decode)
+        return Dictionary(grouping: records, by: \.agentID)
     }
 
     public func revoke(agentID: Int64, id: Int64, context: ChangeContext) async throws -> Record {

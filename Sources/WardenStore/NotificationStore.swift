@@ -82,16 +82,9 @@ public struct NotificationStore: Sendable {
     }
 
     public func listChannels() async throws -> [Channel] {
-        try await database.withConnection { connection in
-            var out: [Channel] = []
-            for try await row in try await connection.query(
-                "SELECT \(unescaped: Self.channelColumns) FROM notification_channels WHERE deleted_at IS NULL ORDER BY id",
-                logger: database.logger)
-            {
-                out.append(try Self.decodeChannel(row))
-            }
-            return out
-        }
+        try await database.all(
+            "SELECT \(unescaped: Self.channelColumns) FROM notification_channels WHERE deleted_at IS NULL ORDER BY id",
+            decode: Self.decodeChannel)
     }
 
     /// Stops a channel; its deliveries stay as history, and pending ones are failed.
