@@ -79,7 +79,9 @@ public struct ReviewStore: Sendable {
             on: connection)
     }
 
-    /// Agents whose review should be open by `now` and is not.
+    /// Agents whose review should be open by `now` and is not. The open-review test is a per-row
+    /// subquery on purpose: as NOT EXISTS the planner may hash-join all of agents against reviews
+    /// (seen at 1,000,000 agents), where this stays a range scan of agents_next_review_due.
     public func agentsDueForOpening(limit: Int) async throws -> [Agent] {
         let now = clock.now()
         return try await database.withConnection { connection in
@@ -90,7 +92,7 @@ public struct ReviewStore: Sendable {
                 """
                 SELECT \(unescaped: AgentStore.columns) FROM agents a
                 WHERE a.status <> 'retired' AND a.next_review_due IS NOT NULL AND a.next_review_due <= \(threshold)
-                  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.agent_id = a.id AND r.status = 'open')
+                  AND (SELECT count(*) FROM reviews r WHERE r.agent_id = a.id AND r.status = 'open') = 0
                 ORDER BY a.next_review_due LIMIT \(limit)
                 """, logger: database.logger)
             {

@@ -108,7 +108,9 @@ struct SchedulerReplicaTests {
         let duplicated = arrivals.filter { $0.value.count > 1 }
         for (id, copies) in duplicated {
             let first = copies.map(\.arrivedAt).min()!
-            #expect(first <= killedAt, "delivery \(id) arrived twice, first at \(first), after the kill at \(killedAt)")
+            // Bytes the killed process wrote before dying can reach the receiver a moment later; the
+            // survivor could only have sent a first copy after the 3 s lease, so a second is the margin.
+            #expect(first <= killedAt.addingTimeInterval(1), "delivery \(id) arrived twice, first at \(first), after the kill at \(killedAt)")
             #expect(Set(copies.map(\.body)).count == 1, "a retry sends the same body")
         }
         #expect(duplicated.count <= 20, "at most one claimed batch was in flight")
