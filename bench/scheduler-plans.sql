@@ -14,8 +14,9 @@ EXPLAIN (ANALYZE, BUFFERS) SELECT policy::text FROM review_policy;
 \echo '--- per pass, per batch of 100: agents due for opening (ReviewStore.agentsDueForOpening)'
 EXPLAIN (ANALYZE, BUFFERS)
 SELECT id, name, cluster, namespace, service_account, owner, purpose, risk_tier, status, labels::text, created_at, updated_at, version, escalation_contact, review_interval_days, next_review_due FROM agents a
-WHERE a.status <> 'retired' AND a.next_review_due IS NOT NULL AND a.next_review_due <= :'threshold'::timestamptz
-  AND (SELECT count(*) FROM reviews r WHERE r.agent_id = a.id AND r.status = 'open') = 0
+WHERE a.status <> 'retired' AND a.next_review_due IS NOT NULL AND NOT a.review_open
+  AND a.next_review_due <= :'threshold'::timestamptz
+  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.agent_id = a.id AND r.status = 'open' OFFSET 0)
 ORDER BY a.next_review_due LIMIT 100;
 
 \echo '--- per pass, per batch of 100: open reviews whose notices are due, locked (ReviewStore.processNotices; rolled back)'
