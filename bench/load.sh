@@ -3,6 +3,7 @@
 # PostgreSQL queries) against GET /healthz (no database) in the same release binary.
 # Prints requests per second, p99 latency, and the ratio, all from this one run.
 #   bench/load.sh [seconds per measurement, default 10]
+#   WARDEN_BIN=path/to/warden bench/load.sh   times that binary instead of building one
 # Targets (issue 2): agent rate >= 50% of the trivial route's; p99 <= 5 ms at half the peak load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,9 +12,14 @@ duration=${1:-10}
 build_path=${WARDEN_BUILD_PATH:-.build}
 
 command -v wrk >/dev/null || { echo "==> installing wrk"; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
-echo "==> building warden (release, in $build_path)"
-swift build -c release --product warden --scratch-path "$build_path" 2>&1 | grep --line-buffered -E '^\[|error:|Build complete' | grep --line-buffered -vE 'Compiling .*\.(c|cc|S)$' || true
-bin="$(swift build -c release --scratch-path "$build_path" --show-bin-path)/warden"
+if [ -n "${WARDEN_BIN:-}" ]; then
+    bin=$WARDEN_BIN
+    case "$bin" in *debug*) echo "==> DEBUG build $bin (WARDEN_BIN): not release figures" ;; *) echo "==> $bin (WARDEN_BIN, not built by this run)" ;; esac
+else
+    echo "==> building warden (release, in $build_path)"
+    swift build -c release --product warden --scratch-path "$build_path" 2>&1 | grep --line-buffered -E '^\[|error:|Build complete' | grep --line-buffered -vE 'Compiling .*\.(c|cc|S)$' || true
+    bin="$(swift build -c release --scratch-path "$build_path" --show-bin-path)/warden"
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 run_dir=".warden/bench-$$"
@@ -42,10 +48,15 @@ agent=$(curl -fsS -X POST "$base/v1/agents" -H "Authorization: Bearer $token" -H
     -d '{"name":"bench","cluster":"prod","namespace":"agents","serviceAccount":"bench","owner":"perf","purpose":"load test","riskTier":"low"}')
 id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$agent")
 
-cat > "$run_dir/paced.lua" <<LUA
--- Paces each connection so the whole run offers about the target rate.
-local pause = tonumber(os.getenv("WARDEN_BENCH_PAUSE_MS") or "0")
-function delay() return pause end
+cat > "$run_dir/paced.lua" <<'LUA'
+-- Paces each connection so the whole run offers about the target rate, with exponentially
+-- distributed pauses: arrivals are then random (Poisson), as from many independent clients. A fixed
+-- pause keeps all 32 connections in step, so "half load" would arrive as bursts of 32 at once.
+local mean = tonumber(os.getenv("WARDEN_BENCH_PAUSE_MS") or "0")
+function init(args)
+  math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 1000003)
+end
+function delay() return math.floor(-math.log(1 - math.random()) * mean + 0.5) end
 LUA
 
 measure() { # label path [rate]: prints "rps p99_ms"

@@ -7,10 +7,20 @@ public struct AgentStore: Sendable {
     let audit: AuditLog
     let clock: any WallClock
 
+    private let reads: BatchedLookup<Int64, Agent>
+
     public init(database: Database, audit: AuditLog, clock: any WallClock) {
         self.database = database
         self.audit = audit
         self.clock = clock
+        self.reads = BatchedLookup { ids in
+            var agents: [Int64: Agent] = [:]
+            for row in try await database.all(AgentsByID(ids: ids)) {
+                let agent = try Self.decode(row)
+                agents[agent.id] = agent
+            }
+            return agents
+        }
     }
 
     static let columns =
@@ -40,12 +50,11 @@ public struct AgentStore: Sendable {
         }
     }
 
+    /// The agent as of a query that started after this call. Concurrent reads share queries
+    /// (BatchedLookup), which is most of what GET /v1/agents/{id} costs under load.
     public func get(id: Int64) async throws -> Agent {
-        let rows = try await database.withConnection { connection in
-            try await connection.query("SELECT \(unescaped: Self.columns) FROM agents WHERE id = \(id)", logger: database.logger).collect()
-        }
-        guard let row = rows.first else { throw StoreError.notFound(what: "agent", id: String(id)) }
-        return try Self.decode(row)
+        guard let agent = try await reads.value(for: id) else { throw StoreError.notFound(what: "agent", id: String(id)) }
+        return agent
     }
 
     public struct Filter: Sendable {

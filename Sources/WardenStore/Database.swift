@@ -39,6 +39,17 @@ public struct Database: Sendable {
         }
     }
 
+    /// Every row of a prepared statement, decoded by the statement.
+    func all<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] where Statement.Row: Sendable {
+        try await withConnection { connection in
+            var out: [Statement.Row] = []
+            for try await row in try await connection.execute(statement, logger: logger) {
+                out.append(row)
+            }
+            return out
+        }
+    }
+
     /// Runs `body` in one transaction: everything it writes, including its audit events, commits or none does.
     public func withTransaction<R: Sendable>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
         lease()

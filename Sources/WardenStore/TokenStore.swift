@@ -55,17 +55,9 @@ public struct TokenStore: Sendable {
     /// The principal behind a secret, if the token exists, is not revoked and has not expired.
     public func authenticate(_ secret: TokenSecret) async throws -> Principal? {
         let now = clock.now()
-        let rows = try await database.withConnection { connection in
-            try await connection.query(
-                """
-                SELECT id, name, role, clusters, last_used_at, expires_at FROM api_tokens
-                WHERE secret_hash = \(Data(secret.hash)) AND revoked_at IS NULL
-                  AND (expires_at IS NULL OR expires_at > \(now))
-                """, logger: database.logger
-            ).collect()
-        }
+        let rows = try await database.all(TokenBySecretHash(hash: secret.hash, now: now))
         guard let row = rows.first else { return nil }
-        let (id, name, roleText, clusters, lastUsed, expiresAt) = try row.decode((Int64, String, String, [String], Date?, Date?).self)
+        let (id, name, roleText, clusters, lastUsed, expiresAt) = row
         guard let role = Role(rawValue: roleText) else { return nil }
         // Recording every use would turn each read into a write; once a minute is enough to see stale tokens.
         if lastUsed.map({ now.timeIntervalSince($0) > 60 }) ?? true {

@@ -174,6 +174,46 @@ struct AgentAPITests {
         }
     }
 
+    /// Reads under load share queries; none may answer with a version older than one the same
+    /// client has already been told about.
+    @Test func readsUnderLoadNeverGoBackInTime() async throws {
+        try await withLiveServer { server, client in
+            var ids: [Int] = []
+            for n in 0..<3 {
+                let created = try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: agentJSON(name: "busy-\(n)", serviceAccount: "busy-\(n)"))
+                ids.append(try #require(created.json?["id"] as? Int))
+            }
+            let (target, agents) = (ids[0], ids)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Background readers keep queries in flight so later reads have to wait and batch.
+                for reader in 0..<12 {
+                    group.addTask {
+                        for _ in 0..<25 {
+                            let id = agents[reader % agents.count]
+                            let got = try await client.call(.get, "/v1/agents/\(id)", token: server.tokens.auditor)
+                            #expect(got.status == .ok && got.json?["id"] as? Int == id)
+                        }
+                    }
+                }
+                group.addTask {
+                    var etag = try #require(try await client.call(.get, "/v1/agents/\(target)", token: server.tokens.admin).headers[.eTag])
+                    for round in 1...15 {
+                        let patched = try await client.call(
+                            .patch, "/v1/agents/\(target)", token: server.tokens.admin, json: #"{"purpose":"round \#(round)"}"#,
+                            contentType: "application/merge-patch+json", headers: ["If-Match": etag])
+                        #expect(patched.status == .ok, "\(patched.text)")
+                        etag = try #require(patched.headers[.eTag])
+                        let read = try await client.call(.get, "/v1/agents/\(target)", token: server.tokens.auditor)
+                        #expect(read.json?["purpose"] as? String == "round \(round)")
+                        #expect(read.headers[.eTag] == etag)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            expectProblem(try await client.call(.get, "/v1/agents/\(ids.max()! + 1000)", token: server.tokens.auditor), status: 404)
+        }
+    }
+
     @Test func unknownAgentsAreNotFound() async throws {
         try await withLiveServer { server, client in
             expectProblem(try await client.call(.get, "/v1/agents/999999", token: server.tokens.admin), status: 404)

@@ -39,11 +39,28 @@ public struct TokenSecret: Sendable {
 }
 
 public enum Base64URL {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Unpadded RFC 4648 §5. Written out by hand: it runs for every request id, and going through
+    /// Foundation's base64 and three string replacements showed up in the request path's profile.
     public static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        String(unsafeUninitializedCapacity: (bytes.count * 4 + 2) / 3) { out in
+            var o = 0
+            var i = 0
+            while i < bytes.count {
+                let b0 = UInt32(bytes[i])
+                let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
+                let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
+                let group = b0 << 16 | b1 << 8 | b2
+                let chars = min(4, ((bytes.count - i) * 8 + 5) / 6)
+                for k in 0..<chars {
+                    out[o] = alphabet[Int((group >> UInt32(18 - 6 * k)) & 0x3f)]
+                    o += 1
+                }
+                i += 3
+            }
+            return o
+        }
     }
 
     public static func decode(_ text: String) -> [UInt8]? {

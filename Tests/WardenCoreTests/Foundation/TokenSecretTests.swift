@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WardenCore
 
@@ -13,6 +14,22 @@ import WardenCore
         #expect(a.hash.count == 32)
         #expect(!TokenSecret.isWellFormed("wdn_short"))
         #expect(!TokenSecret.isWellFormed("xyz_" + String(repeating: "A", count: 43)))
+    }
+
+    @Test func base64URLAgreesWithFoundationAndRoundTrips() {
+        // RFC 4648 §10 vectors, then every length up to 40 against Foundation's encoder.
+        let vectors = ["": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy"]
+        for (plain, encoded) in vectors {
+            #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
+        }
+        var rng = SystemRandomNumberGenerator()
+        for length in 0...40 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &rng) } + [0xfb, 0xff]
+            let foundation = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == foundation)
+            #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
+        }
     }
 
     @Test func requestsAreValidated() {
