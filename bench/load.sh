@@ -72,8 +72,11 @@ import re, sys
 text = sys.argv[1]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 def ms(v):
-    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", v)
+    if not m:
+        print(f"error: cannot read wrk's latency {v!r}:\n{text}", file=sys.stderr); sys.exit(1)
+    n, unit = m.groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 if non2xx:
@@ -90,16 +93,19 @@ read -r agent_rps agent_p99 < <(measure "/v1/agents/$id")
 half=$(python3 -c "print(round($agent_rps / 2))")
 echo "==> GET /v1/agents/{id} paced at about half its peak ($half req/s)"
 read -r half_rps half_p99 < <(measure "/v1/agents/$id" "$half")
+echo "==> GET /healthz paced the same way: the machine's own latency floor at that rate"
+read -r floor_rps floor_p99 < <(measure /healthz "$half")
 
-python3 - "$trivial_rps" "$trivial_p99" "$agent_rps" "$agent_p99" "$half_rps" "$half_p99" <<'PY'
+python3 - "$trivial_rps" "$trivial_p99" "$agent_rps" "$agent_p99" "$half_rps" "$half_p99" "$floor_rps" "$floor_p99" <<'PY'
 import sys
-t_rps, t_p99, a_rps, a_p99, h_rps, h_p99 = map(float, sys.argv[1:])
+t_rps, t_p99, a_rps, a_p99, h_rps, h_p99, f_rps, f_p99 = map(float, sys.argv[1:])
 ratio = a_rps / t_rps
 print()
 print(f"{'route':<34}{'req/s':>10}{'p99 ms':>10}")
 print(f"{'GET /healthz (trivial, no DB)':<34}{t_rps:>10.0f}{t_p99:>10.2f}")
 print(f"{'GET /v1/agents/{id} (peak)':<34}{a_rps:>10.0f}{a_p99:>10.2f}")
 print(f"{'GET /v1/agents/{id} (half peak)':<34}{h_rps:>10.0f}{h_p99:>10.2f}")
+print(f"{'GET /healthz (same pacing)':<34}{f_rps:>10.0f}{f_p99:>10.2f}")
 print()
 print(f"agent/trivial throughput ratio: {ratio:.2f}  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
 print(f"p99 at half peak: {h_p99:.2f} ms  (target <= 5 ms: {'met' if h_p99 <= 5 else 'NOT met'})")
