@@ -34,9 +34,10 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private let maxBatch: Int
 
     /// - Parameters:
-    ///   - maxInFlight: batches running at once; more arrivals wait for the next batch.
+    ///   - maxInFlight: queries running at once; more arrivals wait for the next one. One was
+    ///     better than two in bench/load.sh (larger batches, fewer PostgreSQL wake-ups).
     ///   - maxBatch: keys in one query.
-    init(maxInFlight: Int = 2, maxBatch: Int = 200, fetch: @escaping Fetch) {
+    init(maxInFlight: Int = 1, maxBatch: Int = 200, fetch: @escaping Fetch) {
         precondition(maxInFlight > 0 && maxBatch > 0)
         self.maxInFlight = maxInFlight
         self.maxBatch = maxBatch
