@@ -12,18 +12,28 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     private struct State {
         var pending: [Key: [Waiter]] = [:]
+        /// Pending keys in the order they were first asked for, so a full batch takes the oldest
+        /// and no key waits behind newer ones.
+        var order: [Key] = []
         var inFlight = 0
         var reads = 0
 
+        mutating func add(_ waiter: Waiter, for key: Key) {
+            if pending[key] == nil { order.append(key) }
+            pending[key, default: []].append(waiter)
+            reads += 1
+        }
+
         mutating func take(_ limit: Int) -> [Key: [Waiter]] {
-            guard pending.count > limit else {
-                defer { pending = [:] }
+            guard order.count > limit else {
+                defer { (pending, order) = ([:], []) }
                 return pending
             }
             var batch: [Key: [Waiter]] = [:]
-            for key in pending.keys.prefix(limit) {
+            for key in order.prefix(limit) {
                 batch[key] = pending.removeValue(forKey: key)
             }
+            order.removeFirst(limit)
             return batch
         }
     }
@@ -60,8 +70,7 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
         return try await withCheckedThrowingContinuation { (waiter: Waiter) in
             let batch = state.withLock { state -> [Key: [Waiter]]? in
-                state.pending[key, default: []].append(waiter)
-                state.reads += 1
+                state.add(waiter, for: key)
                 guard state.inFlight < maxInFlight else { return nil }
                 state.inFlight += 1
                 return state.take(maxBatch)

@@ -83,6 +83,22 @@ import Testing
         #expect(state.started <= 9, "reads that waited together shared fetches (\(state.started) fetches)")
     }
 
+    @Test func fullBatchesTakeTheOldestKeysFirst() async throws {
+        let source = Source()
+        let lookup = BatchedLookup<Int, Int>(maxInFlight: 1, maxBatch: 2) { try await source.fetch($0) }
+        source.hold(true)
+        var readers = [Task { try await lookup.value(for: 100) }]
+        while source.heldCount < 1 { await Task.yield() }
+        for (n, key) in [8, 6, 4, 2].enumerated() {
+            readers.append(Task { try await lookup.value(for: key) })
+            while lookup.reads < n + 2 { await Task.yield() }
+        }
+        source.hold(false)
+        source.release()
+        for reader in readers { _ = try await reader.value }
+        #expect(source.state.withLock { $0.batches } == [[100], [6, 8], [2, 4]])
+    }
+
     @Test func aFailedFetchFailsItsReadersAndTheNextOneWorks() async throws {
         let source = Source()
         let lookup = BatchedLookup<Int, Int>(maxInFlight: 1) { try await source.fetch($0) }
