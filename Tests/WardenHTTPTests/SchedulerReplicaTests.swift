@@ -25,7 +25,7 @@ struct SchedulerReplicaTests {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
-    static func serve(_ db: TestDatabase, log: String) throws -> Process {
+    static func serve(_ db: TestDatabase, log: String, environment extra: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = binary
         process.arguments = ["serve", "--no-migrate"]
@@ -36,7 +36,7 @@ struct SchedulerReplicaTests {
             "WARDEN_DELIVERY_INTERVAL_SECONDS": "1",
             "WARDEN_DELIVERY_LEASE_SECONDS": "3",
             "WARDEN_LOG_LEVEL": "warning",
-        ]
+        ].merging(extra) { $1 }
         FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
