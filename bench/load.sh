@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Load benchmark: GET /v1/agents/{id} with a valid token (token lookup + agent read, two
-# PostgreSQL queries) against GET /healthz (no database) in the same release binary.
+# Load benchmark: GET /v1/agents/{id} with a valid token (the token check, cached for two seconds,
+# and an agent read in PostgreSQL, shared by concurrent reads) against GET /healthz (no database)
+# in the same release binary.
 # Prints requests per second, p99 latency, and the ratio, all from this one run.
 #   bench/load.sh [seconds per measurement, default 10]
 #   WARDEN_BIN=path/to/warden bench/load.sh   times that binary instead of building one

@@ -7,17 +7,18 @@ public struct AgentStore: Sendable {
     let audit: AuditLog
     let clock: any WallClock
 
-    private let reads: BatchedLookup<Int64, Agent>
+    /// A row that does not decode fails only the reads of that agent, not the whole batch.
+    private let reads: BatchedLookup<Int64, Result<Agent, any Error>>
 
     public init(database: Database, audit: AuditLog, clock: any WallClock) {
         self.database = database
         self.audit = audit
         self.clock = clock
         self.reads = BatchedLookup { ids in
-            var agents: [Int64: Agent] = [:]
+            var agents: [Int64: Result<Agent, any Error>] = [:]
             for row in try await database.all(AgentsByID(ids: ids)) {
-                let agent = try Self.decode(row)
-                agents[agent.id] = agent
+                let id = try row.makeRandomAccess()[0].decode(Int64.self)
+                agents[id] = Result { try Self.decode(row) }
             }
             return agents
         }
@@ -54,7 +55,7 @@ public struct AgentStore: Sendable {
     /// (BatchedLookup), which is most of what GET /v1/agents/{id} costs under load.
     public func get(id: Int64) async throws -> Agent {
         guard let agent = try await reads.value(for: id) else { throw StoreError.notFound(what: "agent", id: String(id)) }
-        return agent
+        return try agent.get()
     }
 
     public struct Filter: Sendable {
