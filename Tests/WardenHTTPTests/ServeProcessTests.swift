@@ -28,7 +28,7 @@ struct ServeProcessTests {
         return count
     }
 
-    @Test(.timeLimit(.minutes(1))) func halfTheCoresUnlessNIOIsTold() async throws {
+    @Test(.timeLimit(.minutes(3))) func halfTheCoresUnlessNIOIsTold() async throws {
         let db = try await TestDatabase.make()
         let logDir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-loops-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
@@ -36,12 +36,19 @@ struct ServeProcessTests {
             ([:], max(1, ProcessInfo.processInfo.activeProcessorCount / 2)),
             (["NIO_SINGLETON_GROUP_LOOP_COUNT": "3"], 3),
         ] {
-            let process = try SchedulerReplicaTests.serve(db, log: logDir + "/serve.log", environment: environment)
-            defer { process.terminate() }
-            let loops = try await Self.settledLoopCount(process)
+            // The other suites run at the same time and may hold every PostgreSQL connection for a
+            // moment; serve then stops at start-up ("too many clients"), so start it again.
+            var loops = 0
+            for _ in 0..<15 {
+                let process = try SchedulerReplicaTests.serve(db, log: logDir + "/serve.log", environment: environment)
+                loops = try await Self.settledLoopCount(process)
+                let started = process.isRunning
+                process.terminate()
+                process.waitUntilExit()
+                if started { break }
+                try await Task.sleep(for: .seconds(1))
+            }
             #expect(loops == expected, "\(environment): \(loops) loops; log: \((try? String(contentsOfFile: logDir + "/serve.log", encoding: .utf8)) ?? "")")
-            process.terminate()
-            process.waitUntilExit()
         }
     }
 }
