@@ -128,6 +128,13 @@ struct AuthorizationMatrixTests {
             headers[.authorization] = "Basic YWxpY2U6c2VjcmV0"
             let basic = try await client.executeRequest(uri: "/v1/agents", method: .get, headers: headers, body: nil)
             expectProblem(basic, status: 401)
+            // Spaces and tabs around the credentials are HTTP's optional whitespace; anything else is part of it.
+            headers[.authorization] = "Bearer \t\(server.tokens.admin) \t"
+            #expect(try await client.executeRequest(uri: "/v1/agents", method: .get, headers: headers, body: nil).status == .ok)
+            for padded in ["Bearer \(server.tokens.admin)\u{A0}", "Bearer \(server.tokens.admin)x", "Bearer  \t "] {
+                headers[.authorization] = padded
+                expectProblem(try await client.executeRequest(uri: "/v1/agents", method: .get, headers: headers, body: nil), status: 401)
+            }
 
             let created = try await client.call(
                 .post, "/v1/tokens", token: server.tokens.admin, json: #"{"name":"short","role":"auditor","expiresInDays":1}"#)

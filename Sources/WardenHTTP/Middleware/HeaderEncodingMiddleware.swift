@@ -1,5 +1,6 @@
 import HTTPTypes
 import OpenAPIRuntime
+import WardenCore
 
 /// swift-openapi-runtime writes response header values URI-encoded (`"1-2"` becomes `%221-2%22`),
 /// which breaks `ETag` and `Location` for every client that copies them verbatim. This restores
@@ -13,12 +14,10 @@ struct HeaderEncodingMiddleware: ServerMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         var (response, responseBody) = try await next(request, body, metadata)
         for name in Self.literalHeaders {
-            if let value = response.headerFields[name], value.contains("%") {
-                response.headerFields[name] = value.removingPercentEncoding ?? value
+            if let value = response.headerFields[name], value.utf8.contains(UInt8(ascii: "%")) {
+                response.headerFields[name] = PercentEncoding.decoded(value) ?? value
             }
         }
         return (response, responseBody)
     }
 }
-
-import Foundation
