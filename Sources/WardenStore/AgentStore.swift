@@ -14,13 +14,17 @@ public struct AgentStore: Sendable {
         self.database = database
         self.audit = audit
         self.clock = clock
-        self.reads = BatchedLookup { ids in
-            var agents: [Int64: Result<Agent, any Error>] = [:]
-            for row in try await database.all(AgentsByID(ids: ids)) {
-                let id = try row.makeRandomAccess()[0].decode(Int64.self)
-                agents[id] = Result { try Self.decode(row) }
+        self.reads = BatchedLookup { body in
+            try await database.withConnection { connection in
+                try await body { ids in
+                    var agents: [Int64: Result<Agent, any Error>] = [:]
+                    for try await row in try await connection.execute(AgentsByID(ids: ids), logger: database.logger) {
+                        let id = try row.makeRandomAccess()[0].decode(Int64.self)
+                        agents[id] = Result { try Self.decode(row) }
+                    }
+                    return agents
+                }
             }
-            return agents
         }
     }
 

@@ -8,6 +8,9 @@ import Synchronization
 /// queries run, a read queries at once by itself, so a quiet server pays no delay for this.
 final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     typealias Fetch = @Sendable ([Key]) async throws -> [Key: Value]
+    /// Runs `body` with a fetch bound to what consecutive fetches can share (a leased database
+    /// connection), so a busy lookup leases once for a run of batches rather than once a query.
+    typealias Session = @Sendable (_ body: (Fetch) async throws -> Void) async throws -> Void
     private typealias Waiter = CheckedContinuation<Value?, any Error>
 
     private struct State {
@@ -39,7 +42,7 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     private let state = Mutex(State())
-    private let fetch: Fetch
+    private let session: Session
     private let maxInFlight: Int
     private let maxBatch: Int
 
@@ -47,11 +50,16 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     ///   - maxInFlight: queries running at once; more arrivals wait for the next one. One was
     ///     better than two in bench/load.sh (larger batches, fewer PostgreSQL wake-ups).
     ///   - maxBatch: keys in one query.
-    init(maxInFlight: Int = 1, maxBatch: Int = 200, fetch: @escaping Fetch) {
+    init(maxInFlight: Int = 1, maxBatch: Int = 200, session: @escaping Session) {
         precondition(maxInFlight > 0 && maxBatch > 0)
         self.maxInFlight = maxInFlight
         self.maxBatch = maxBatch
-        self.fetch = fetch
+        self.session = session
+    }
+
+    /// Fetches that share nothing between them.
+    convenience init(maxInFlight: Int = 1, maxBatch: Int = 200, fetch: @escaping Fetch) {
+        self.init(maxInFlight: maxInFlight, maxBatch: maxBatch) { body in try await body(fetch) }
     }
 
     /// The value for `key` as of a query that started after this call, or nil if there is none.
@@ -66,7 +74,9 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
         if alone {
             defer { finished() }
-            return try await fetch([key])[key]
+            var value: Value?
+            try await session { fetch in value = try await fetch([key])[key] }
+            return value
         }
         return try await withCheckedThrowingContinuation { (waiter: Waiter) in
             let batch = state.withLock { state -> [Key: [Waiter]]? in
@@ -84,22 +94,43 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Reads asked for so far.
     var reads: Int { state.withLock { $0.reads } }
 
-    /// Answers `batch`, then whatever gathered meanwhile, until nothing is waiting.
+    /// Answers `batch`, then whatever gathered meanwhile, until nothing is waiting. Consecutive
+    /// batches share one session; a failed fetch ends it, so the next batch starts a fresh one
+    /// (a broken connection fails one batch, not every batch until the load lets up).
     private func run(_ first: [Key: [Waiter]]) async {
-        var batch = first
-        while true {
+        var batch: [Key: [Waiter]]? = first
+        while batch != nil {
             do {
-                let values = try await fetch(Array(batch.keys))
-                for (key, waiters) in batch {
-                    for waiter in waiters { waiter.resume(returning: values[key]) }
+                try await session { fetch in
+                    while let current = batch {
+                        batch = nil
+                        do {
+                            Self.answer(current, with: try await fetch(Array(current.keys)))
+                        } catch {
+                            Self.fail(current, with: error)
+                            batch = takeNext()
+                            return
+                        }
+                        batch = takeNext()
+                    }
                 }
             } catch {
-                for waiters in batch.values {
-                    for waiter in waiters { waiter.resume(throwing: error) }
-                }
+                // The session could not start (no connection): the batch it was opened for fails,
+                // rather than spinning on a database that is down.
+                if let unanswered = batch { Self.fail(unanswered, with: error); batch = takeNext() }
             }
-            guard let next = takeNext() else { return }
-            batch = next
+        }
+    }
+
+    private static func answer(_ batch: [Key: [Waiter]], with values: [Key: Value]) {
+        for (key, waiters) in batch {
+            for waiter in waiters { waiter.resume(returning: values[key]) }
+        }
+    }
+
+    private static func fail(_ batch: [Key: [Waiter]], with error: any Error) {
+        for waiters in batch.values {
+            for waiter in waiters { waiter.resume(throwing: error) }
         }
     }
 

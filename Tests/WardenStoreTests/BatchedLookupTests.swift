@@ -110,4 +110,75 @@ import Testing
         await #expect(throws: Failure.self) { try await failing.value }
         #expect(try await lookup.value(for: 6) == 2)
     }
+
+    /// Counts the sessions a lookup opens; the first `failing` of them cannot start.
+    final class Sessions: Sendable {
+        let opened = Atomic<Int>(0)
+        let failing: Int
+        init(failing: Int = 0) { self.failing = failing }
+
+        func lookup(_ source: Source, maxBatch: Int = 200) -> BatchedLookup<Int, Int> {
+            BatchedLookup<Int, Int>(maxInFlight: 1, maxBatch: maxBatch) { body in
+                let number = self.opened.add(1, ordering: .relaxed).newValue
+                if number <= self.failing { throw SessionFailure() }
+                try await body { try await source.fetch($0) }
+            }
+        }
+        var count: Int { opened.load(ordering: .relaxed) }
+    }
+    struct SessionFailure: Error {}
+
+    /// Reads that queue behind a running fetch: key 100 runs alone and is held while `keys` queue.
+    func queue(_ keys: [Int], behind lookup: BatchedLookup<Int, Int>, _ source: Source) async -> [Task<Int?, any Error>] {
+        source.hold(true)
+        var readers = [Task { try await lookup.value(for: 100) }]
+        while source.heldCount < 1 { await Task.yield() }
+        for (n, key) in keys.enumerated() {
+            readers.append(Task { try await lookup.value(for: key) })
+            while lookup.reads < n + 2 { await Task.yield() }
+        }
+        source.hold(false)
+        source.release()
+        return readers
+    }
+
+    @Test func consecutiveBatchesShareOneSession() async throws {
+        let source = Source(), sessions = Sessions()
+        let lookup = sessions.lookup(source, maxBatch: 1)
+        let readers = await queue([2, 4, 6], behind: lookup, source)
+        for reader in readers { _ = try await reader.value }
+        #expect(source.state.withLock { $0.batches } == [[100], [2], [4], [6]])
+        #expect(sessions.count == 2, "the read alone had its own session; the three batches queued behind it shared one")
+    }
+
+    @Test func aFailedFetchEndsItsSessionAndTheNextBatchOpensAnother() async throws {
+        let source = Source(), sessions = Sessions()
+        let lookup = sessions.lookup(source, maxBatch: 1)
+        let readers = await queue([-1, 2, 4], behind: lookup, source)
+        _ = try await readers[0].value
+        await #expect(throws: Failure.self) { try await readers[1].value }
+        #expect(try await readers[2].value == 3)
+        #expect(try await readers[3].value == 4)
+        #expect(sessions.count == 3, "a connection that failed a query is not used for the next batch")
+    }
+
+    @Test func aSessionThatCannotStartFailsOnlyTheReadsItWasFor() async throws {
+        let source = Source(), sessions = Sessions(failing: 1)
+        let lookup = sessions.lookup(source)
+        await #expect(throws: SessionFailure.self) { try await lookup.value(for: 2) }
+        #expect(source.started == 0)
+        #expect(try await lookup.value(for: 4) == 1)
+        // And in the batched path: the session opened for the queued batch fails it, then the next works.
+        let failingLater = Sessions(failing: 0), laterSource = Source()
+        let batched = BatchedLookup<Int, Int>(maxInFlight: 1) { body in
+            let number = failingLater.opened.add(1, ordering: .relaxed).newValue
+            if number == 2 { throw SessionFailure() }
+            try await body { try await laterSource.fetch($0) }
+        }
+        let readers = await queue([2, 4], behind: batched, laterSource)
+        _ = try await readers[0].value
+        await #expect(throws: SessionFailure.self) { try await readers[1].value }
+        await #expect(throws: SessionFailure.self) { try await readers[2].value }
+        #expect(try await batched.value(for: 6) == 2)
+    }
 }
