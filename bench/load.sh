@@ -2,14 +2,16 @@
 # Load benchmark: GET /v1/agents/{id} with a valid token (the token check, cached for two seconds,
 # and an agent read in PostgreSQL, shared by concurrent reads) against GET /healthz (no database)
 # in the same release binary.
-# Prints requests per second, p99 latency, and the ratio, all from this one run.
-#   bench/load.sh [seconds per measurement, default 10]
+# Prints requests per second, p99 latency, and the ratio, all from this one run: medians over
+# rounds that each measure both routes back to back.
+#   bench/load.sh [seconds per measurement, default 10]   (WARDEN_BENCH_ROUNDS, default 3)
 #   WARDEN_BIN=path/to/warden bench/load.sh   times that binary instead of building one
 # Targets (issue 2): agent rate >= 50% of the trivial route's; p99 <= 5 ms at half the peak load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/postgres.sh
 duration=${1:-10}
+rounds=${WARDEN_BENCH_ROUNDS:-3}
 build_path=${WARDEN_BUILD_PATH:-.build}
 
 command -v wrk >/dev/null || { echo "==> installing wrk"; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
@@ -64,7 +66,14 @@ measure() { # label path [rate]: prints "rps p99_ms"
     local path=$1 extra=()
     local out
     if [ -n "${2:-}" ]; then
-        export WARDEN_BENCH_PAUSE_MS=$(python3 -c "print(max(0, round(32 * 1000 / $2)))")
+        # A connection pauses only after its answer arrives, so a pause of 32 connections / rate
+        # offers less than the rate. A short calibration run measures the time a request adds to
+        # each cycle, and the pause is shortened by that much.
+        local target=$2 pause achieved
+        pause=$(python3 -c "print(32 * 1000 / $target)")
+        achieved=$(WARDEN_BENCH_PAUSE_MS=$pause wrk -t2 -c32 -d3s -s "$run_dir/paced.lua" -H "Authorization: Bearer $token" "$base$path" |
+            sed -n 's/^Requests\/sec: *//p')
+        export WARDEN_BENCH_PAUSE_MS=$(python3 -c "p = $pause; print(max(0.0, p - (32 * 1000 / $achieved - p)))")
         extra=(-s "$run_dir/paced.lua")
     fi
     out=$(wrk -t2 -c32 -d"${duration}s" --latency "${extra[@]}" -H "Authorization: Bearer $token" "$base$path")
@@ -88,26 +97,42 @@ PY
 
 echo "==> warming up"
 wrk -t2 -c32 -d3s -H "Authorization: Bearer $token" "$base/v1/agents/$id" >/dev/null
-echo "==> peak load, ${duration}s each, 2 threads, 32 connections"
-read -r trivial_rps trivial_p99 < <(measure /healthz)
-read -r agent_rps agent_p99 < <(measure "/v1/agents/$id")
-half=$(python3 -c "print(round($agent_rps / 2))")
-echo "==> GET /v1/agents/{id} paced at about half its peak ($half req/s)"
-read -r half_rps half_p99 < <(measure "/v1/agents/$id" "$half")
-echo "==> GET /healthz paced the same way: the machine's own latency floor at that rate"
-read -r floor_rps floor_p99 < <(measure /healthz "$half")
+# Each round measures the two routes back to back, so a ratio compares neighbours in time; the
+# medians over rounds are what the targets are judged on (one pair on this VM varied by +-10 %).
+echo "==> peak load, ${rounds} rounds of ${duration}s per route, 2 threads, 32 connections"
+peaks=()
+for round in $(seq 1 "$rounds"); do
+    read -r trivial_rps trivial_p99 < <(measure /healthz)
+    read -r agent_rps agent_p99 < <(measure "/v1/agents/$id")
+    echo "    round $round: /healthz $trivial_rps req/s, agent $agent_rps req/s"
+    peaks+=("$trivial_rps,$trivial_p99,$agent_rps,$agent_p99")
+done
+half=$(python3 -c "import statistics,sys; print(round(statistics.median(float(p.split(',')[2]) for p in sys.argv[1:]) / 2))" "${peaks[@]}")
+echo "==> paced at about half the agent route's median peak ($half req/s): the agent route, then /healthz (the machine's own latency floor at that rate)"
+paced=()
+for round in $(seq 1 "$rounds"); do
+    read -r half_rps half_p99 < <(measure "/v1/agents/$id" "$half")
+    read -r floor_rps floor_p99 < <(measure /healthz "$half")
+    echo "    round $round: agent p99 $half_p99 ms, /healthz p99 $floor_p99 ms"
+    paced+=("$half_rps,$half_p99,$floor_rps,$floor_p99")
+done
 
-python3 - "$trivial_rps" "$trivial_p99" "$agent_rps" "$agent_p99" "$half_rps" "$half_p99" "$floor_rps" "$floor_p99" <<'PY'
-import sys
-t_rps, t_p99, a_rps, a_p99, h_rps, h_p99, f_rps, f_p99 = map(float, sys.argv[1:])
-ratio = a_rps / t_rps
+python3 - "${#peaks[@]}" "${peaks[@]}" "${paced[@]}" <<'PY'
+import statistics, sys
+n = int(sys.argv[1])
+peaks = [list(map(float, p.split(","))) for p in sys.argv[2:2 + n]]
+paced = [list(map(float, p.split(","))) for p in sys.argv[2 + n:]]
+med = lambda rows, i: statistics.median(r[i] for r in rows)
+ratios = [a / t for t, _, a, _ in peaks]
+ratio, half_p99 = statistics.median(ratios), med(paced, 1)
 print()
+print(f"medians over {n} rounds")
 print(f"{'route':<34}{'req/s':>10}{'p99 ms':>10}")
-print(f"{'GET /healthz (trivial, no DB)':<34}{t_rps:>10.0f}{t_p99:>10.2f}")
-print(f"{'GET /v1/agents/{id} (peak)':<34}{a_rps:>10.0f}{a_p99:>10.2f}")
-print(f"{'GET /v1/agents/{id} (half peak)':<34}{h_rps:>10.0f}{h_p99:>10.2f}")
-print(f"{'GET /healthz (same pacing)':<34}{f_rps:>10.0f}{f_p99:>10.2f}")
+print(f"{'GET /healthz (trivial, no DB)':<34}{med(peaks, 0):>10.0f}{med(peaks, 1):>10.2f}")
+print(f"{'GET /v1/agents/{id} (peak)':<34}{med(peaks, 2):>10.0f}{med(peaks, 3):>10.2f}")
+print(f"{'GET /v1/agents/{id} (half peak)':<34}{med(paced, 0):>10.0f}{half_p99:>10.2f}")
+print(f"{'GET /healthz (same pacing)':<34}{med(paced, 2):>10.0f}{med(paced, 3):>10.2f}")
 print()
-print(f"agent/trivial throughput ratio: {ratio:.2f}  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
-print(f"p99 at half peak: {h_p99:.2f} ms  (target <= 5 ms: {'met' if h_p99 <= 5 else 'NOT met'})")
+print(f"agent/trivial throughput ratio: {ratio:.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)})  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
+print(f"p99 at half peak: {half_p99:.2f} ms (rounds: {', '.join(f'{r[1]:.2f}' for r in paced)})  (target <= 5 ms: {'met' if half_p99 <= 5 else 'NOT met'})")
 PY
