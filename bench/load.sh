@@ -87,7 +87,7 @@ def ms(v):
         print(f"error: cannot read wrk's latency {v!r}:\n{text}", file=sys.stderr); sys.exit(1)
     n, unit = m.groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+p99 = ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1))  # the distribution line, not a "+/- Stdev" cell ending in 99%
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 if non2xx:
     print(f"error: {non2xx.group(1)} non-2xx responses", file=sys.stderr); sys.exit(1)
