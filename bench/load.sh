@@ -62,7 +62,7 @@ end
 function delay() return math.floor(-math.log(1 - math.random()) * mean + 0.5) end
 LUA
 
-measure() { # label path [rate]: prints "rps p99_ms"
+measure() { # path [rate]: prints "rps p99_ms"
     local path=$1 extra=()
     local out
     if [ -n "${2:-}" ]; then
@@ -73,6 +73,7 @@ measure() { # label path [rate]: prints "rps p99_ms"
         pause=$(python3 -c "print(32 * 1000 / $target)")
         achieved=$(WARDEN_BENCH_PAUSE_MS=$pause wrk -t2 -c32 -d3s -s "$run_dir/paced.lua" -H "Authorization: Bearer $token" "$base$path" |
             sed -n 's/^Requests\/sec: *//p')
+        [ -n "$achieved" ] || { echo "error: the calibration run for $path reported no rate" >&2; exit 1; }
         export WARDEN_BENCH_PAUSE_MS=$(python3 -c "p = $pause; print(max(0.0, p - (32 * 1000 / $achieved - p)))")
         extra=(-s "$run_dir/paced.lua")
     fi
