@@ -52,11 +52,28 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
-        // Handlers implementing the API generated from openapi.yaml.
+        // The use cases: attest, upload a snapshot, propose/approve, open/decide a review, the review
+        // scheduler and webhook deliverer, and the one composition root that builds them all.
+        .target(
+            name: "WardenApp",
+            dependencies: [
+                "WardenCore",
+                "WardenStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Translation only: the API generated from openapi.yaml, each operation to one use case and back.
         .target(
             name: "WardenHTTP",
             dependencies: [
                 "WardenCore",
+                "WardenApp",
+                // For the types use cases pass through (filters, StoreError) and the idempotency record of
+                // HTTP responses; every other store is reached through a use case.
                 "WardenStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -68,8 +85,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "CompressNIO", package: "compress-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings,
@@ -80,6 +95,8 @@ let package = Package(
             dependencies: [
                 "WardenCore",
                 "WardenStore",
+                "WardenApp",
+                // Only `warden serve` uses it (Tests/wardenTests checks that no other command imports it).
                 "WardenHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -114,7 +131,7 @@ let package = Package(
         .target(
             name: "WardenTestSupport",
             dependencies: [
-                "WardenCore", "WardenStore", "WardenHTTP",
+                "WardenCore", "WardenStore", "WardenApp", "WardenHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -135,9 +152,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "WardenAppTests",
+            dependencies: ["WardenApp", "WardenStore", "WardenCore", "WardenTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // The executable's own tests: they run the built `warden` binary.
+        .testTarget(
+            name: "wardenTests",
+            dependencies: [
+                "warden", "WardenApp", "WardenStore", "WardenCore", "WardenTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WardenHTTPTests",
             dependencies: [
-                "WardenHTTP", "WardenStore", "WardenCore", "WardenTestSupport",
+                "WardenHTTP", "WardenApp", "WardenStore", "WardenCore", "WardenTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -9,6 +9,7 @@ import NIOSSL
 import OpenAPIRuntime
 import Prometheus
 import ServiceLifecycle
+import WardenApp
 import WardenCore
 import WardenStore
 
@@ -20,9 +21,6 @@ public struct ServerSettings: Sendable {
     /// PEM files; both or neither.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
-    /// The longest an exception to a guardrail may last.
-    public var maxExceptionDays: Int = 90
-
     public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimits: BodyLimits = .init(), tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil) {
         self.host = host
         self.port = port
@@ -59,38 +57,16 @@ func loadTLS(certificate: String, key: String) throws(ServerSetupError) -> TLSCo
 public enum WardenServer {
     public static func makeApplication(
         settings: ServerSettings,
-        context: WardenContext,
+        app: Warden,
         metrics: PrometheusCollectorRegistry,
         logger: Logger,
         services: [any Service] = [],
         beforeServing: (@Sendable () async throws -> Void)? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let database = context.database
-        let clock = context.clock
-        let audit = context.audit
-        let tokens = TokenStore(database: database, audit: audit, clock: clock)
+        let database = app.stores.database
         let migrator = Migrator(database: database, migrations: try Migration.bundled())
-        let tokenCache = TokenCache()
-        let api = WardenAPI(
-            tokens: tokens,
-            tokenCache: tokenCache,
-            agents: context.agents,
-            audit: audit,
-            snapshots: context.snapshots,
-            snapshotCache: context.snapshotCache,
-            bodyLimits: settings.bodyLimits,
-            baselines: context.baselines,
-            exceptionStore: ExceptionStore(database: database, audit: audit, clock: clock),
-            reviews: context.reviews,
-            notifications: context.notifications,
-            attestations: context.attestations,
-            context: context,
-            maxExceptionDays: settings.maxExceptionDays,
-            readiness: ReadinessProbe(database: database, migrator: migrator),
-            metrics: metrics,
-            clock: clock,
-            logger: logger)
+        let api = WardenAPI(app: app, readiness: ReadinessProbe(database: database, migrator: migrator), metrics: metrics, logger: logger)
 
         let router = Router()
         router.add(middleware: MetricsMiddleware())
@@ -102,9 +78,9 @@ public enum WardenServer {
             middlewares: [
                 HeaderEncodingMiddleware(),
                 ProblemMiddleware(logger: logger),
-                AuthMiddleware(tokens: tokens, cache: tokenCache, clock: clock),
+                AuthMiddleware(access: app.access),
                 EmptyBodyMiddleware(),
-                IdempotencyMiddleware(store: IdempotencyStore(database: database, clock: clock)),
+                IdempotencyMiddleware(store: app.stores.idempotency),
                 RawBodyMiddleware(operations: ["createSnapshot", "checkGuardrails"]),
                 RawResponseMiddleware(operations: ["getAttestation", "getAttestationEnvelope", "diffAttestations"]),
             ])

@@ -10,7 +10,7 @@ public struct AgentStore: Sendable {
     /// A row that does not decode fails only the reads of that agent, not the whole batch.
     private let reads: BatchedLookup<Int64, Result<Agent, any Error>>
 
-    public init(database: Database, audit: AuditLog, clock: any WallClock) {
+    init(database: Database, audit: AuditLog, clock: any WallClock) {
         self.database = database
         self.audit = audit
         self.clock = clock
@@ -34,8 +34,8 @@ public struct AgentStore: Sendable {
     public func create(_ fields: AgentFields, context: ChangeContext) async throws -> Agent {
         let now = clock.now()
         return try await database.withTransaction { connection in
-            let rows = try await mapUniqueViolation(fields) {
-                try await connection.query(
+            let agent = try await mapUniqueViolation(fields) {
+                try await connection.returning(
                     """
                     INSERT INTO agents (name, cluster, namespace, service_account, owner, purpose, risk_tier, status, labels, created_at, updated_at,
                                         escalation_contact, review_interval_days, next_review_due)
@@ -43,11 +43,8 @@ public struct AgentStore: Sendable {
                             \(fields.purpose), \(fields.riskTier.rawValue), \(fields.status.rawValue), \(try Self.labelsJSON(fields.labels))::jsonb, \(now), \(now),
                             \(fields.escalationContact), \(fields.reviewIntervalDays), \(fields.nextReviewDue))
                     RETURNING \(unescaped: Self.columns)
-                    """, logger: database.logger
-                ).collect()
+                    """, logger: database.logger, decode: Self.decode)
             }
-            guard let row = rows.first else { throw StoreError.corruptRow("INSERT INTO agents returned nothing") }
-            let agent = try Self.decode(row)
             try await audit.append(
                 context.record(action: "agent.create", targetType: "agent", targetID: String(agent.id), stateDigest: try CanonicalJSON.digest(agent)),
                 on: connection)
@@ -86,47 +83,45 @@ public struct AgentStore: Sendable {
     /// Oldest first; `afterID` is the cursor.
     public func list(_ filter: Filter, afterID: Int64, limit: Int) async throws -> [Agent] {
         let labels: String? = filter.labels.isEmpty ? nil : try Self.labelsJSON(filter.labels)
-        return try await database.withConnection { connection in
-            var agents: [Agent] = []
-            for try await row in try await connection.query(
-                """
-                SELECT \(unescaped: Self.columns) FROM agents
-                WHERE id > \(afterID)
-                  AND (\(filter.cluster)::text IS NULL OR cluster = \(filter.cluster))
-                  AND (\(filter.namespace)::text IS NULL OR namespace = \(filter.namespace))
-                  AND (\(filter.owner)::text IS NULL OR owner = \(filter.owner))
-                  AND (\(filter.riskTier?.rawValue)::text IS NULL OR risk_tier = \(filter.riskTier?.rawValue))
-                  AND (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
-                  AND (\(labels)::jsonb IS NULL OR labels @> \(labels)::jsonb)
-                ORDER BY id LIMIT \(limit)
-                """, logger: database.logger)
-            {
-                agents.append(try Self.decode(row))
-            }
-            return agents
+        return try await database.all(
+            """
+            SELECT \(unescaped: Self.columns) FROM agents
+            WHERE id > \(afterID)
+              AND (\(filter.cluster)::text IS NULL OR cluster = \(filter.cluster))
+              AND (\(filter.namespace)::text IS NULL OR namespace = \(filter.namespace))
+              AND (\(filter.owner)::text IS NULL OR owner = \(filter.owner))
+              AND (\(filter.riskTier?.rawValue)::text IS NULL OR risk_tier = \(filter.riskTier?.rawValue))
+              AND (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
+              AND (\(labels)::jsonb IS NULL OR labels @> \(labels)::jsonb)
+            ORDER BY id LIMIT \(limit)
+            """, decode: Self.decode)
+    }
+
+    /// Every agent of a cluster that is not retired, a page at a time.
+    public func active(cluster: String) async throws -> [Agent] {
+        var agents: [Agent] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await list(Filter(cluster: cluster), afterID: after, limit: 500)
+            agents += page.filter { $0.fields.status != .retired }
+            guard page.count == 500, let last = page.last else { return agents }
+            after = last.id
         }
     }
 
     /// Writes new fields if the stored version is still `expectedVersion` (nil: unconditionally).
     /// Two writers holding the same version: exactly one succeeds, the other gets `preconditionFailed`.
-    public func update(
-        id: Int64, expectedVersion: Int64?, action: String, context: ChangeContext,
-        change: @Sendable (AgentFields) throws -> AgentFields
-    ) async throws -> Agent {
+    public func update(id: Int64, expectedVersion: Int64?, change: AgentChange, context: ChangeContext) async throws -> Agent {
         let now = clock.now()
         return try await database.withTransaction { connection in
-            let currentRows = try await connection.query(
-                "SELECT \(unescaped: Self.columns) FROM agents WHERE id = \(id) FOR UPDATE", logger: database.logger
-            ).collect()
-            guard let currentRow = currentRows.first else { throw StoreError.notFound(what: "agent", id: String(id)) }
-            let current = try Self.decode(currentRow)
+            let current = try await Self.locked(agentID: id, on: connection, logger: database.logger)
             if let expectedVersion, expectedVersion != current.version {
                 throw StoreError.preconditionFailed(current: current.etag)
             }
-            let fields = try change(current.fields)
+            let fields = try change.apply(to: current.fields)
             if fields == current.fields { return current }
-            let rows = try await mapUniqueViolation(fields) {
-                try await connection.query(
+            let agent = try await mapUniqueViolation(fields) {
+                try await connection.returning(
                     """
                     UPDATE agents SET name = \(fields.name), cluster = \(fields.cluster), namespace = \(fields.namespace),
                         service_account = \(fields.serviceAccount), owner = \(fields.owner), purpose = \(fields.purpose),
@@ -136,13 +131,10 @@ public struct AgentStore: Sendable {
                         updated_at = \(now), version = version + 1
                     WHERE id = \(id)
                     RETURNING \(unescaped: Self.columns)
-                    """, logger: database.logger
-                ).collect()
+                    """, logger: database.logger, decode: Self.decode)
             }
-            guard let row = rows.first else { throw StoreError.notFound(what: "agent", id: String(id)) }
-            let agent = try Self.decode(row)
             try await audit.append(
-                context.record(action: action, targetType: "agent", targetID: String(id), stateDigest: try CanonicalJSON.digest(agent)),
+                context.record(action: change.action, targetType: "agent", targetID: String(id), stateDigest: try CanonicalJSON.digest(agent)),
                 on: connection)
             return agent
         }
@@ -161,31 +153,35 @@ public struct AgentStore: Sendable {
         String(decoding: try CanonicalJSON.encode(labels), as: UTF8.self)
     }
 
-    static func decode(_ row: PostgresRow, offset: Int = 0) throws -> Agent {
-        let c = row.makeRandomAccess()
-        func at<T: PostgresDecodable>(_ i: Int, _ type: T.Type) throws -> T { try c[offset + i].decode(T.self) }
-        let id = try at(0, Int64.self)
-        let tier = try at(7, String.self), status = try at(8, String.self), labels = try at(9, String.self)
+    static func decode(_ row: PostgresRow) throws -> Agent {
+        let (id, name, cluster, namespace, serviceAccount, owner, purpose, tier, status, labels, createdAt, updatedAt, version) =
+            try row.decode((Int64, String, String, String, String, String, String, String, String, String, Date, Date, Int64).self)
+        let columns = row.makeRandomAccess()
         guard let riskTier = RiskTier(rawValue: tier), let agentStatus = AgentStatus(rawValue: status),
             let labelMap = try? JSONDecoder().decode([String: String].self, from: Data(labels.utf8))
         else { throw StoreError.corruptRow("agents \(id)") }
         return Agent(
             id: id,
             fields: AgentFields(
-                name: try at(1, String.self), cluster: try at(2, String.self), namespace: try at(3, String.self),
-                serviceAccount: try at(4, String.self), owner: try at(5, String.self), purpose: try at(6, String.self),
+                name: name, cluster: cluster, namespace: namespace, serviceAccount: serviceAccount, owner: owner, purpose: purpose,
                 riskTier: riskTier, status: agentStatus, labels: labelMap,
-                escalationContact: try at(13, String?.self), reviewIntervalDays: try at(14, Int?.self), nextReviewDue: try at(15, Date?.self)),
-            createdAt: try at(10, Date.self), updatedAt: try at(11, Date.self), version: try at(12, Int64.self))
+                escalationContact: try columns[13].decode(String?.self), reviewIntervalDays: try columns[14].decode(Int?.self),
+                nextReviewDue: try columns[15].decode(Date?.self)),
+            createdAt: createdAt, updatedAt: updatedAt, version: version)
     }
 
     /// The agent, its row locked until the caller's transaction ends.
     static func locked(agentID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Agent {
-        let rows = try await connection.query(
-            "SELECT \(unescaped: columns) FROM agents WHERE id = \(agentID) FOR UPDATE", logger: logger
-        ).collect()
-        guard let row = rows.first else { throw StoreError.notFound(what: "agent", id: String(agentID)) }
-        return try decode(row)
+        try await connection.one(
+            "SELECT \(unescaped: columns) FROM agents WHERE id = \(agentID) FOR UPDATE", logger: logger,
+            orThrow: .notFound(what: "agent", id: String(agentID)), decode: decode)
+    }
+
+    /// Many agents at once, inside a caller's transaction, by id.
+    static func byID(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws -> [Int64: Agent] {
+        let agents = try await connection.all(
+            "SELECT \(unescaped: columns) FROM agents WHERE id = ANY(\(ids))", logger: logger, decode: decode)
+        return Dictionary(agents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Changes Warden makes itself, inside a caller's transaction (which records them in the audit trail).
@@ -200,9 +196,6 @@ public struct AgentStore: Sendable {
     }
 
     private static func change(agentID: Int64, on connection: PostgresConnection, logger: Logger, _ query: PostgresQuery) async throws -> Agent {
-        guard let row = try await connection.query(query, logger: logger).collect().first else {
-            throw StoreError.notFound(what: "agent", id: String(agentID))
-        }
-        return try decode(row)
+        try await connection.one(query, logger: logger, orThrow: .notFound(what: "agent", id: String(agentID)), decode: decode)
     }
 }

@@ -10,11 +10,6 @@ public struct AuditLog: Sendable {
     let database: Database
     let clock: any WallClock
 
-    public init(database: Database, clock: any WallClock) {
-        self.database = database
-        self.clock = clock
-    }
-
     /// Appends inside the caller's transaction, so the change and its record commit together.
     @discardableResult
     public func append(_ record: AuditRecord, on connection: PostgresConnection) async throws -> AuditEvent {
@@ -58,21 +53,16 @@ public struct AuditLog: Sendable {
 
     /// Events after `afterID`, oldest first.
     public func list(_ filter: Filter, afterID: Int64, limit: Int) async throws -> [AuditEvent] {
-        try await database.withConnection { connection in
-            let rows = try await connection.query(
-                """
-                SELECT \(unescaped: Self.columns) FROM audit_events
-                WHERE id > \(afterID)
-                  AND (\(filter.actor)::text IS NULL OR actor = \(filter.actor))
-                  AND (\(filter.targetType)::text IS NULL OR target_type = \(filter.targetType))
-                  AND (\(filter.targetID)::text IS NULL OR target_id = \(filter.targetID))
-                  AND (\(filter.since)::timestamptz IS NULL OR at >= \(filter.since))
-                ORDER BY id LIMIT \(limit)
-                """, logger: database.logger)
-            var events: [AuditEvent] = []
-            for try await row in rows { events.append(try Self.decode(row)) }
-            return events
-        }
+        try await database.all(
+            """
+            SELECT \(unescaped: Self.columns) FROM audit_events
+            WHERE id > \(afterID)
+              AND (\(filter.actor)::text IS NULL OR actor = \(filter.actor))
+              AND (\(filter.targetType)::text IS NULL OR target_type = \(filter.targetType))
+              AND (\(filter.targetID)::text IS NULL OR target_id = \(filter.targetID))
+              AND (\(filter.since)::timestamptz IS NULL OR at >= \(filter.since))
+            ORDER BY id LIMIT \(limit)
+            """, decode: Self.decode)
     }
 
     /// Walks the whole trail in pages and checks every link and hash.
@@ -133,12 +123,10 @@ extension AuditLog {
         on connection: PostgresConnection, change: PostgresQuery, current: PostgresQuery, notFound: StoreError,
         decode: (PostgresRow) throws -> R, record: (R) throws -> AuditRecord
     ) async throws -> R {
-        if let row = try await connection.query(change, logger: database.logger).collect().first {
-            let result = try decode(row)
+        if let result = try await connection.first(change, logger: database.logger, decode: decode) {
             try await append(try record(result), on: connection)
             return result
         }
-        guard let row = try await connection.query(current, logger: database.logger).collect().first else { throw notFound }
-        return try decode(row)
+        return try await connection.one(current, logger: database.logger, orThrow: notFound, decode: decode)
     }
 }

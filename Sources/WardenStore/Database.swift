@@ -30,13 +30,7 @@ public struct Database: Sendable {
 
     /// Every row of a query, decoded: the shape of most reads.
     public func all<R: Sendable>(_ query: PostgresQuery, decode: @Sendable (PostgresRow) throws -> R) async throws -> [R] {
-        try await withConnection { connection in
-            var out: [R] = []
-            for try await row in try await connection.query(query, logger: logger) {
-                out.append(try decode(row))
-            }
-            return out
-        }
+        try await withConnection { connection in try await connection.all(query, logger: logger, decode: decode) }
     }
 
     /// Every row of a prepared statement, decoded by the statement.

@@ -12,17 +12,7 @@ extension DatabaseURL {
     /// server whose database blips, and wrong for start-up with a typo in the URL: this fails fast.
     public func probe(logger: Logger) async throws(Unreachable) {
         do {
-            let tls: PostgresConnection.Configuration.TLS
-            switch sslMode {
-            case .disable:
-                tls = .disable
-            case .require:
-                var config = TLSConfiguration.makeClientConfiguration()
-                config.certificateVerification = .none
-                tls = .require(try NIOSSLContext(configuration: config))
-            case .verifyFull:
-                tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            }
+            let tls: PostgresConnection.Configuration.TLS = try tlsConfiguration.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable
             var configuration = PostgresConnection.Configuration(
                 host: host, port: port, username: username, password: password, database: database, tls: tls)
             configuration.options.connectTimeout = .seconds(10)

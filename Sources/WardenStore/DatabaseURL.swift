@@ -66,18 +66,22 @@ public struct DatabaseURL: Sendable, Equatable {
         )
     }
 
-    public func clientConfiguration() -> PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS
+    /// What sslmode asks of TLS, in the one form both the pool and the start-up probe take.
+    var tlsConfiguration: TLSConfiguration? {
         switch sslMode {
         case .disable:
-            tls = .disable
+            return nil
         case .require:
             var config = TLSConfiguration.makeClientConfiguration()
             config.certificateVerification = .none
-            tls = .require(config)
+            return config
         case .verifyFull:
-            tls = .require(.makeClientConfiguration())
+            return .makeClientConfiguration()
         }
+    }
+
+    public func clientConfiguration() -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS = tlsConfiguration.map { .require($0) } ?? .disable
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls
         )

@@ -8,46 +8,24 @@ public struct ExceptionStore: Sendable {
     let audit: AuditLog
     let clock: any WallClock
 
-    public init(database: Database, audit: AuditLog, clock: any WallClock) {
-        self.database = database
-        self.audit = audit
-        self.clock = clock
-    }
-
-    public struct Record: Sendable, Hashable, Codable {
-        public var id: Int64
-        public var agentID: Int64
-        public var ruleID: String
-        public var objectScope: String?
-        public var fieldScope: String?
-        public var justification: String
-        public var expiresAt: Date
-        public var createdBy: String
-        public var createdAt: Date
-        public var revokedBy: String?
-        public var revokedAt: Date?
-    }
-
     static let columns =
         "id, agent_id, rule_id, object_scope, field_scope, justification, expires_at, created_by, created_at, revoked_by, revoked_at"
 
     public func create(
         agentID: Int64, ruleID: String, objectScope: String?, fieldScope: String?, justification: String, expiresAt: Date,
         context: ChangeContext
-    ) async throws -> Record {
+    ) async throws -> GuardrailExceptionRecord {
         let now = clock.now()
         return try await database.withTransaction { connection in
-            let agents = try await connection.query("SELECT status FROM agents WHERE id = \(agentID)", logger: database.logger).collect()
-            guard agents.first != nil else { throw StoreError.notFound(what: "agent", id: String(agentID)) }
-            let rows = try await connection.query(
+            _ = try await connection.one(
+                "SELECT id FROM agents WHERE id = \(agentID)", logger: database.logger, orThrow: .notFound(what: "agent", id: String(agentID))
+            ) { _ in true }
+            let record = try await connection.returning(
                 """
                 INSERT INTO guardrail_exceptions (agent_id, rule_id, object_scope, field_scope, justification, expires_at, created_by, created_at)
                 VALUES (\(agentID), \(ruleID), \(objectScope), \(fieldScope), \(justification), \(expiresAt), \(context.actor), \(now))
                 RETURNING \(unescaped: Self.columns)
-                """, logger: database.logger
-            ).collect()
-            guard let row = rows.first else { throw StoreError.corruptRow("INSERT INTO guardrail_exceptions returned nothing") }
-            let record = try Self.decode(row)
+                """, logger: database.logger, decode: Self.decode)
             try await audit.append(
                 context.record(action: "exception.create", targetType: "exception", targetID: String(record.id), stateDigest: try CanonicalJSON.digest(record)),
                 on: connection)
@@ -56,20 +34,20 @@ public struct ExceptionStore: Sendable {
     }
 
     /// Every exception of the agent, newest first (expired and revoked ones too: they are history).
-    public func list(agentID: Int64) async throws -> [Record] {
+    public func list(agentID: Int64) async throws -> [GuardrailExceptionRecord] {
         try await database.all(
             "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE agent_id = \(agentID) ORDER BY id DESC", decode: Self.decode)
     }
 
     /// Every exception of many agents at once, by agent.
-    public func list(agentIDs: [Int64]) async throws -> [Int64: [Record]] {
+    public func list(agentIDs: [Int64]) async throws -> [Int64: [GuardrailExceptionRecord]] {
         let records = try await database.all(
             "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE agent_id = ANY(\(agentIDs)) ORDER BY id DESC",
             decode: Self.decode)
         return Dictionary(grouping: records, by: \.agentID)
     }
 
-    public func revoke(agentID: Int64, id: Int64, context: ChangeContext) async throws -> Record {
+    public func revoke(agentID: Int64, id: Int64, context: ChangeContext) async throws -> GuardrailExceptionRecord {
         let now = clock.now()
         return try await database.withTransaction { connection in
             try await audit.applyOnce(
@@ -88,10 +66,10 @@ public struct ExceptionStore: Sendable {
         }
     }
 
-    static func decode(_ row: PostgresRow) throws -> Record {
+    static func decode(_ row: PostgresRow) throws -> GuardrailExceptionRecord {
         let (id, agentID, ruleID, objectScope, fieldScope, justification, expiresAt, createdBy, createdAt, revokedBy, revokedAt) =
             try row.decode((Int64, Int64, String, String?, String?, String, Date, String, Date, String?, Date?).self)
-        return Record(
+        return GuardrailExceptionRecord(
             id: id, agentID: agentID, ruleID: ruleID, objectScope: objectScope, fieldScope: fieldScope, justification: justification,
             expiresAt: expiresAt, createdBy: createdBy, createdAt: createdAt, revokedBy: revokedBy, revokedAt: revokedAt)
     }

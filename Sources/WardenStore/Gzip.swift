@@ -29,8 +29,4 @@ public enum Gzip {
             throw Corrupt(description: "the body is not valid gzip (\(error))")
         }
     }
-
-    public static func isGzip(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
-    }
 }

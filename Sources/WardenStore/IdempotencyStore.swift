@@ -11,11 +11,6 @@ public struct IdempotencyStore: Sendable {
     let database: Database
     let clock: any WallClock
 
-    public init(database: Database, clock: any WallClock) {
-        self.database = database
-        self.clock = clock
-    }
-
     public struct StoredResponse: Sendable, Equatable {
         public var status: Int
         public var headers: [String: String]
@@ -89,7 +84,7 @@ public struct IdempotencyStore: Sendable {
         }
     }
 
-    /// Removes keys past their retention; called now and then by the server.
+    /// Removes keys past their retention. Nothing calls it on a schedule yet: the hardening issue (#16) has the scheduler do so.
     public func purgeExpired() async throws {
         let expired = clock.now().addingTimeInterval(-Self.retention)
         try await database.withConnection { connection in

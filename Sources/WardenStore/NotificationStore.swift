@@ -8,71 +8,21 @@ public struct NotificationStore: Sendable {
     let audit: AuditLog
     let clock: any WallClock
 
-    public init(database: Database, audit: AuditLog, clock: any WallClock) {
-        self.database = database
-        self.audit = audit
-        self.clock = clock
-    }
-
-    /// A channel as the API shows it: never with its secret.
-    public struct Channel: Sendable, Hashable, Codable {
-        public var id: Int64
-        public var name: String
-        public var url: String
-        public var events: [NotificationEvent]
-        public var createdBy: String
-        public var createdAt: Date
-    }
-
-    public enum DeliveryStatus: String, Sendable, Hashable, Codable, CaseIterable {
-        case pending, delivered, failed
-    }
-
-    public struct Delivery: Sendable, Hashable, Codable {
-        public var id: UUID
-        public var channelID: Int64
-        public var event: String
-        public var reviewID: Int64?
-        public var notice: String
-        public var status: DeliveryStatus
-        public var attempts: Int
-        public var maxAttempts: Int
-        public var nextAttemptAt: Date?
-        public var lastError: String?
-        public var lastStatus: Int?
-        public var createdAt: Date
-        public var deliveredAt: Date?
-    }
-
-    /// A delivery this process has claimed: everything needed to send it without another query.
-    public struct Claimed: Sendable {
-        public var id: UUID
-        public var url: String
-        public var secret: String
-        public var body: String
-        /// This attempt's number, from 1.
-        public var attempt: Int
-        public var maxAttempts: Int
-    }
-
     static let channelColumns = "id, name, url, events, created_by, created_at"
     static let deliveryColumns = """
         id, channel_id, event, review_id, notice_key, status, attempts, max_attempts, next_attempt_at, last_error, last_status,
         created_at, delivered_at
         """
 
-    public func createChannel(name: String, url: String, secret: String, events: [NotificationEvent], context: ChangeContext) async throws -> Channel {
+    public func createChannel(name: String, url: String, secret: String, events: [NotificationEvent], context: ChangeContext) async throws -> NotificationChannel {
         let now = clock.now()
         return try await database.withTransaction { connection in
-            let rows = try await connection.query(
+            let channel = try await connection.returning(
                 """
                 INSERT INTO notification_channels (name, url, secret, events, created_by, created_at)
                 VALUES (\(name), \(url), \(secret), \(events.map(\.rawValue)), \(context.actor), \(now))
                 RETURNING \(unescaped: Self.channelColumns)
-                """, logger: database.logger
-            ).collect()
-            guard let row = rows.first else { throw StoreError.corruptRow("INSERT INTO notification_channels returned nothing") }
-            let channel = try Self.decodeChannel(row)
+                """, logger: database.logger, decode: Self.decodeChannel)
             try await audit.append(
                 context.record(action: "channel.create", targetType: "notification-channel", targetID: String(channel.id),
                                stateDigest: try CanonicalJSON.digest(channel)),
@@ -81,7 +31,7 @@ public struct NotificationStore: Sendable {
         }
     }
 
-    public func listChannels() async throws -> [Channel] {
+    public func listChannels() async throws -> [NotificationChannel] {
         try await database.all(
             "SELECT \(unescaped: Self.channelColumns) FROM notification_channels WHERE deleted_at IS NULL ORDER BY id",
             decode: Self.decodeChannel)
@@ -91,13 +41,11 @@ public struct NotificationStore: Sendable {
     public func deleteChannel(id: Int64, context: ChangeContext) async throws {
         let now = clock.now()
         try await database.withTransaction { connection in
-            let rows = try await connection.query(
+            let channel = try await connection.one(
                 """
                 UPDATE notification_channels SET deleted_at = \(now), deleted_by = \(context.actor)
                 WHERE id = \(id) AND deleted_at IS NULL RETURNING \(unescaped: Self.channelColumns)
-                """, logger: database.logger
-            ).collect()
-            guard let row = rows.first else { throw StoreError.notFound(what: "notification channel", id: String(id)) }
+                """, logger: database.logger, orThrow: .notFound(what: "notification channel", id: String(id)), decode: Self.decodeChannel)
             try await connection.query(
                 """
                 UPDATE deliveries SET status = 'failed', last_error = 'channel deleted'
@@ -105,7 +53,7 @@ public struct NotificationStore: Sendable {
                 """, logger: database.logger)
             try await audit.append(
                 context.record(action: "channel.delete", targetType: "notification-channel", targetID: String(id),
-                               stateDigest: try CanonicalJSON.digest(try Self.decodeChannel(row))),
+                               stateDigest: try CanonicalJSON.digest(channel)),
                 on: connection)
         }
     }
@@ -116,13 +64,9 @@ public struct NotificationStore: Sendable {
         event: NotificationEvent, notice: String, review: Review, agent: Agent, maxAttempts: Int, on connection: PostgresConnection
     ) async throws {
         let now = clock.now()
-        var channels: [Int64] = []
-        for try await id in try await connection.query(
+        let channels = try await connection.all(
             "SELECT id FROM notification_channels WHERE deleted_at IS NULL AND \(event.rawValue) = ANY (events) ORDER BY id",
-            logger: database.logger
-        ).decode(Int64.self) {
-            channels.append(id)
-        }
+            logger: database.logger) { try $0.decode(Int64.self) }
         for channel in channels {
             let id = UUID()
             let payload = NotificationPayload(
@@ -143,10 +87,10 @@ public struct NotificationStore: Sendable {
 
     /// Claims up to `limit` deliveries that are due, for `lease` seconds. Replicas skip each
     /// other's claims; one that dies leaves its claims to be taken again when the lease runs out.
-    public func claimDue(limit: Int, lease: TimeInterval) async throws -> [Claimed] {
+    public func claimDue(limit: Int, lease: TimeInterval) async throws -> [ClaimedDelivery] {
         let now = clock.now()
         return try await database.withTransaction { connection in
-            var out: [Claimed] = []
+            var out: [ClaimedDelivery] = []
             for try await (id, url, secret, body, attempts, maxAttempts) in try await connection.query(
                 """
                 WITH due AS (
@@ -161,7 +105,7 @@ public struct NotificationStore: Sendable {
                 RETURNING d.id, c.url, c.secret, d.body, d.attempts, d.max_attempts
                 """, logger: database.logger
             ).decode((UUID, String, String, String, Int, Int).self) {
-                out.append(Claimed(id: id, url: url, secret: secret, body: body, attempt: attempts, maxAttempts: maxAttempts))
+                out.append(ClaimedDelivery(id: id, url: url, secret: secret, body: body, attempt: attempts, maxAttempts: maxAttempts))
             }
             return out
         }
@@ -192,55 +136,34 @@ public struct NotificationStore: Sendable {
     }
 
     /// Newest first; `before` is the cursor (created_at, id).
-    public func listDeliveries(status: DeliveryStatus?, reviewID: Int64?, limit: Int, offset: Int) async throws -> [Delivery] {
-        try await database.withConnection { connection in
-            var out: [Delivery] = []
-            for try await row in try await connection.query(
-                """
-                SELECT \(unescaped: Self.deliveryColumns) FROM deliveries
-                WHERE (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
-                  AND (\(reviewID)::bigint IS NULL OR review_id = \(reviewID))
-                ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
-                """, logger: database.logger)
-            {
-                out.append(try Self.decodeDelivery(row))
-            }
-            return out
-        }
-    }
-
-    public func getDelivery(id: UUID) async throws -> Delivery {
-        let rows = try await database.withConnection { connection in
-            try await connection.query("SELECT \(unescaped: Self.deliveryColumns) FROM deliveries WHERE id = \(id)", logger: database.logger).collect()
-        }
-        guard let row = rows.first else { throw StoreError.notFound(what: "delivery", id: id.uuidString.lowercased()) }
-        return try Self.decodeDelivery(row)
+    public func listDeliveries(status: DeliveryStatus?, reviewID: Int64?, limit: Int, offset: Int) async throws -> [WebhookDelivery] {
+        try await database.all(
+            """
+            SELECT \(unescaped: Self.deliveryColumns) FROM deliveries
+            WHERE (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
+              AND (\(reviewID)::bigint IS NULL OR review_id = \(reviewID))
+            ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
+            """, decode: Self.decodeDelivery)
     }
 
     /// Puts a failed delivery back in the queue, with the same id and body and a fresh set of attempts.
-    public func retry(id: UUID, context: ChangeContext) async throws -> Delivery {
+    public func retry(id: UUID, context: ChangeContext) async throws -> WebhookDelivery {
         let now = clock.now()
         return try await database.withTransaction { connection in
-            let rows = try await connection.query(
-                "SELECT \(unescaped: Self.deliveryColumns) FROM deliveries WHERE id = \(id) FOR UPDATE", logger: database.logger
-            ).collect()
-            guard let row = rows.first else { throw StoreError.notFound(what: "delivery", id: id.uuidString.lowercased()) }
-            let current = try Self.decodeDelivery(row)
+            let current = try await connection.one(
+                "SELECT \(unescaped: Self.deliveryColumns) FROM deliveries WHERE id = \(id) FOR UPDATE", logger: database.logger,
+                orThrow: .notFound(what: "delivery", id: id.uuidString.lowercased()), decode: Self.decodeDelivery)
             guard current.status == .failed else {
                 throw StoreError.conflict("delivery \(id.uuidString.lowercased()) is \(current.status.rawValue); only a failed one can be retried")
             }
-            let live = try await connection.query(
-                "SELECT 1 FROM notification_channels WHERE id = \(current.channelID) AND deleted_at IS NULL", logger: database.logger
-            ).collect()
-            guard !live.isEmpty else { throw StoreError.conflict("the delivery's channel was deleted") }
-            let updated = try await connection.query(
+            _ = try await connection.one(
+                "SELECT 1 FROM notification_channels WHERE id = \(current.channelID) AND deleted_at IS NULL", logger: database.logger,
+                orThrow: .conflict("the delivery's channel was deleted")) { _ in true }
+            let delivery = try await connection.returning(
                 """
                 UPDATE deliveries SET status = 'pending', next_attempt_at = \(now), max_attempts = attempts + \(current.maxAttempts)
                 WHERE id = \(id) RETURNING \(unescaped: Self.deliveryColumns)
-                """, logger: database.logger
-            ).collect()
-            guard let first = updated.first else { throw StoreError.notFound(what: "delivery", id: id.uuidString.lowercased()) }
-            let delivery = try Self.decodeDelivery(first)
+                """, logger: database.logger, decode: Self.decodeDelivery)
             try await audit.append(
                 context.record(action: "delivery.retry", targetType: "delivery", targetID: id.uuidString.lowercased(),
                                stateDigest: try CanonicalJSON.digest(delivery)),
@@ -249,18 +172,18 @@ public struct NotificationStore: Sendable {
         }
     }
 
-    static func decodeChannel(_ row: PostgresRow) throws -> Channel {
+    static func decodeChannel(_ row: PostgresRow) throws -> NotificationChannel {
         let (id, name, url, events, createdBy, createdAt) = try row.decode((Int64, String, String, [String], String, Date).self)
-        return Channel(
+        return NotificationChannel(
             id: id, name: name, url: url, events: events.compactMap(NotificationEvent.init(rawValue:)), createdBy: createdBy,
             createdAt: createdAt)
     }
 
-    static func decodeDelivery(_ row: PostgresRow) throws -> Delivery {
+    static func decodeDelivery(_ row: PostgresRow) throws -> WebhookDelivery {
         let (id, channelID, event, reviewID, notice, status, attempts, maxAttempts, next, lastError, lastStatus, createdAt, deliveredAt) =
             try row.decode((UUID, Int64, String, Int64?, String, String, Int, Int, Date, String?, Int?, Date, Date?).self)
         guard let status = DeliveryStatus(rawValue: status) else { throw StoreError.corruptRow("deliveries \(id)") }
-        return Delivery(
+        return WebhookDelivery(
             id: id, channelID: channelID, event: event, reviewID: reviewID, notice: notice, status: status, attempts: attempts,
             maxAttempts: maxAttempts, nextAttemptAt: status == .pending ? next : nil, lastError: lastError, lastStatus: lastStatus,
             createdAt: createdAt, deliveredAt: deliveredAt)

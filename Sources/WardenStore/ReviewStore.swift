@@ -12,35 +12,14 @@ public struct ReviewStore: Sendable {
     let notifications: NotificationStore
     let deliveryAttempts: Int
 
-    public init(database: Database, audit: AuditLog, clock: any WallClock, deliveryAttempts: Int = RetryBackoff().maxAttempts) {
-        self.database = database
-        self.audit = audit
-        self.clock = clock
-        self.notifications = NotificationStore(database: database, audit: audit, clock: clock)
-        self.deliveryAttempts = deliveryAttempts
-    }
-
     static let columns = """
         r.id, r.agent_id, r.status, r.trigger, r.opened_by, r.opened_at, r.due_at, r.evidence::text, r.decision, r.reviewer,
         r.notes, r.decided_at, r.proposed_baseline_version, r.escalated_at, r.suspended_at
         """
-    static let agentColumns = AgentStore.columns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespaces) }
-        .joined(separator: ", ")
-
     // MARK: Policy
 
     public func policy() async throws -> ReviewPolicy {
-        try await database.withConnection { connection in try await Self.policy(on: connection, logger: database.logger) }
-    }
-
-    static func policy(on connection: PostgresConnection, logger: Logger) async throws -> ReviewPolicy {
-        for try await text in try await connection.query("SELECT policy::text FROM review_policy", logger: logger).decode(String.self) {
-            guard let policy = try? CanonicalJSON.decode(ReviewPolicy.self, from: Array(text.utf8)) else {
-                throw StoreError.corruptRow("review_policy")
-            }
-            return policy
-        }
-        return .default
+        try await database.withConnection { connection in try await ReviewRows.policy(on: connection, logger: database.logger) }
     }
 
     /// Replaces the policy. Open reviews are looked at again on the next pass, under the new one.
@@ -65,20 +44,6 @@ public struct ReviewStore: Sendable {
 
     // MARK: Scheduling
 
-    /// Gives an agent its first due date when its first baseline is approved (inside that transaction).
-    static func scheduleFirstReview(agentID: Int64, at now: Date, audit: AuditLog, context: ChangeContext,
-                                    on connection: PostgresConnection, logger: Logger) async throws {
-        let policy = try await policy(on: connection, logger: logger)
-        let agent = try await AgentStore.locked(agentID: agentID, on: connection, logger: logger)
-        guard agent.fields.nextReviewDue == nil, agent.fields.status != .retired else { return }
-        let due = ReviewSchedule.nextDue(after: now, tier: agent.fields.riskTier, override: agent.fields.reviewIntervalDays, policy: policy)
-        let updated = try await AgentStore.setNextReviewDue(agentID: agentID, due: due, at: now, on: connection, logger: logger)
-        try await audit.append(
-            context.record(action: "agent.review-scheduled", targetType: "agent", targetID: String(agentID),
-                           stateDigest: try CanonicalJSON.digest(updated)),
-            on: connection)
-    }
-
     /// Agents whose review should be open by `now` and is not. `NOT a.review_open` (kept by a
     /// trigger on reviews) keeps agents whose review is open out of agents_next_review_due, so this
     /// reads what is due however many reviews wait for a reviewer. The NOT EXISTS is the exact
@@ -88,21 +53,16 @@ public struct ReviewStore: Sendable {
     public func agentsDueForOpening(limit: Int) async throws -> [Agent] {
         let now = clock.now()
         return try await database.withConnection { connection in
-            let policy = try await Self.policy(on: connection, logger: database.logger)
+            let policy = try await ReviewRows.policy(on: connection, logger: database.logger)
             let threshold = now.addingTimeInterval(Double(policy.leadDays) * ReviewSchedule.day)
-            var out: [Agent] = []
-            for try await row in try await connection.query(
+            return try await connection.all(
                 """
                 SELECT \(unescaped: AgentStore.columns) FROM agents a
                 WHERE a.status <> 'retired' AND a.next_review_due IS NOT NULL AND NOT a.review_open
                   AND a.next_review_due <= \(threshold)
                   AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.agent_id = a.id AND r.status = 'open' OFFSET 0)
                 ORDER BY a.next_review_due LIMIT \(limit)
-                """, logger: database.logger)
-            {
-                out.append(try AgentStore.decode(row))
-            }
-            return out
+                """, logger: database.logger, decode: AgentStore.decode)
         }
     }
 
@@ -119,14 +79,13 @@ public struct ReviewStore: Sendable {
         let evidenceJSON = String(decoding: try CanonicalJSON.encode(evidence), as: UTF8.self)
         return try await database.withTransaction { connection in
             let logger = database.logger
-            let policy = try await Self.policy(on: connection, logger: logger)
+            let policy = try await ReviewRows.policy(on: connection, logger: logger)
             let agent = try await AgentStore.locked(agentID: agentID, on: connection, logger: logger)
-            let open = try await connection.query(
-                "SELECT id FROM reviews WHERE agent_id = \(agentID) AND status = 'open'", logger: logger
-            ).collect()
-            if let existing = open.first {
+            let open = try await connection.first(
+                "SELECT id FROM reviews WHERE agent_id = \(agentID) AND status = 'open'", logger: logger) { try $0.decode(Int64.self) }
+            if let existing = open {
                 if trigger == .schedule { return .skipped }
-                throw StoreError.conflict("agent \(agentID) already has an open review: /v1/reviews/\(try existing.decode(Int64.self))")
+                throw StoreError.conflict("agent \(agentID) already has an open review: /v1/reviews/\(existing)")
             }
             guard agent.fields.status != .retired else {
                 if trigger == .schedule { return .skipped }
@@ -141,15 +100,12 @@ public struct ReviewStore: Sendable {
                 // Opening early does not move the due date; with none set, it is one lead time away.
                 due = agent.fields.nextReviewDue ?? now.addingTimeInterval(Double(max(policy.leadDays, 1)) * ReviewSchedule.day)
             }
-            let inserted = try await connection.query(
+            let review = try await connection.returning(
                 """
                 INSERT INTO reviews AS r (agent_id, status, trigger, opened_by, opened_at, due_at, evidence, next_notice_at)
                 VALUES (\(agentID), 'open', \(trigger.rawValue), \(context.actor), \(now), \(due), \(evidenceJSON)::jsonb, \(now))
                 RETURNING \(unescaped: Self.columns)
-                """, logger: logger
-            ).collect()
-            guard let first = inserted.first else { throw StoreError.corruptRow("INSERT INTO reviews returned nothing") }
-            let review = try Self.decode(first)
+                """, logger: logger, decode: Self.decode)
             try await queue(.reviewOpened, key: "opened", review: review, agent: agent, now: now, on: connection)
             try await audit.append(
                 context.record(action: "review.open", targetType: "review", targetID: String(review.id),
@@ -165,43 +121,46 @@ public struct ReviewStore: Sendable {
         let now = clock.now()
         return try await database.withTransaction { connection in
             let logger = database.logger
-            let policy = try await Self.policy(on: connection, logger: logger)
-            var work: [(Review, Agent)] = []
-            for try await row in try await connection.query(
+            let policy = try await ReviewRows.policy(on: connection, logger: logger)
+            let reviews = try await connection.all(
                 """
-                SELECT \(unescaped: Self.columns), \(unescaped: Self.agentColumns)
-                FROM reviews r JOIN agents a ON a.id = r.agent_id
+                SELECT \(unescaped: Self.columns) FROM reviews r
                 WHERE r.status = 'open' AND r.next_notice_at <= \(now)
                 ORDER BY r.next_notice_at LIMIT \(limit)
                 FOR UPDATE OF r SKIP LOCKED
-                """, logger: logger)
-            {
-                work.append((try Self.decode(row), try AgentStore.decode(row, offset: 15)))
+                """, logger: logger, decode: Self.decode)
+            let agents = try await AgentStore.byID(reviews.map(\.agentID), on: connection, logger: logger)
+            for review in reviews {
+                guard let agent = agents[review.agentID] else { throw StoreError.corruptRow("reviews \(review.id) names no agent") }
+                try await processNotices(of: review, agent: agent, policy: policy, now: now, on: connection)
             }
-            for (review, agent) in work {
-                let plan = ReviewSchedule.plan(due: review.dueAt, now: now, policy: policy)
-                for notice in plan.notices {
-                    try await queue(notice.event, key: notice.key, review: review, agent: agent, now: now, on: connection)
-                }
-                var suspend = false
-                if plan.escalated && review.escalatedAt == nil {
-                    suspend = policy.noResponse == .suspend && agent.fields.status == .active
-                    try await connection.query(
-                        "UPDATE reviews SET escalated_at = \(now) WHERE id = \(review.id)", logger: logger)
-                }
-                if suspend {
-                    let updated = try await AgentStore.setStatus(agentID: agent.id, status: .suspended, at: now, on: connection, logger: logger)
-                    try await connection.query("UPDATE reviews SET suspended_at = \(now) WHERE id = \(review.id)", logger: logger)
-                    try await audit.append(
-                        AuditRecord(actor: "warden-scheduler", tokenID: nil, action: "agent.suspend.no-response", targetType: "agent",
-                                    targetID: String(agent.id), requestID: "review-\(review.id)", stateDigest: try CanonicalJSON.digest(updated)),
-                        on: connection)
-                }
-                try await connection.query(
-                    "UPDATE reviews SET next_notice_at = \(plan.nextCheck) WHERE id = \(review.id)", logger: logger)
-            }
-            return work.count
+            return reviews.count
         }
+    }
+
+    /// One review's notices and escalation, as the calendar and the no-response policy say.
+    private func processNotices(
+        of review: Review, agent: Agent, policy: ReviewPolicy, now: Date, on connection: PostgresConnection
+    ) async throws {
+        let logger = database.logger
+        let plan = ReviewSchedule.plan(due: review.dueAt, now: now, policy: policy)
+        for notice in plan.notices {
+            try await queue(notice.event, key: notice.key, review: review, agent: agent, now: now, on: connection)
+        }
+        let escalation = ReviewConsequences.escalation(plan: plan, review: review, agentStatus: agent.fields.status, policy: policy)
+        if escalation.escalate {
+            try await connection.query("UPDATE reviews SET escalated_at = \(now) WHERE id = \(review.id)", logger: logger)
+        }
+        if escalation.suspend {
+            let updated = try await AgentStore.setStatus(agentID: agent.id, status: .suspended, at: now, on: connection, logger: logger)
+            try await connection.query("UPDATE reviews SET suspended_at = \(now) WHERE id = \(review.id)", logger: logger)
+            try await audit.append(
+                AuditRecord(
+                    actor: "warden-scheduler", tokenID: nil, action: "agent.suspend.no-response", targetType: "agent",
+                    targetID: String(agent.id), requestID: "review-\(review.id)", stateDigest: try CanonicalJSON.digest(updated)),
+                on: connection)
+        }
+        try await connection.query("UPDATE reviews SET next_notice_at = \(plan.nextCheck) WHERE id = \(review.id)", logger: logger)
     }
 
     /// Records a notice once and queues its deliveries; a notice already recorded does nothing.
@@ -224,9 +183,9 @@ public struct ReviewStore: Sendable {
         public var decision: ReviewDecisionKind
         public var notes: String?
         /// For `modify`: the proposal and the findings recorded with it.
-        public var proposal: (content: BaselineContent, findingsJSON: String)?
+        public var proposal: (content: BaselineContent, findings: [Finding])?
 
-        public init(decision: ReviewDecisionKind, notes: String?, proposal: (content: BaselineContent, findingsJSON: String)?) {
+        public init(decision: ReviewDecisionKind, notes: String?, proposal: (content: BaselineContent, findings: [Finding])?) {
             self.decision = decision
             self.notes = notes
             self.proposal = proposal
@@ -236,48 +195,39 @@ public struct ReviewStore: Sendable {
     public struct Decided: Sendable {
         public var review: Review
         public var agent: Agent
-        public var proposedBaseline: BaselineStore.Row?
+        public var proposedBaseline: BaselineRecord?
     }
 
-    /// Decides an open review; `refuse` sees the locked review and agent and throws to refuse.
-    public func decide(
-        reviewID: Int64, input: DecisionInput, context: ChangeContext,
-        refuse: @Sendable (Review, Agent) throws -> Void
-    ) async throws -> Decided {
+    /// Decides an open review. `ReviewDecisionRules.check` judges the locked review and agent, with
+    /// the context's actor as the reviewer; a `modify` proposes its baseline in the same transaction.
+    public func decide(reviewID: Int64, input: DecisionInput, context: ChangeContext) async throws -> Decided {
         let now = clock.now()
         return try await database.withTransaction { connection in
             let logger = database.logger
-            let policy = try await Self.policy(on: connection, logger: logger)
-            let rows = try await connection.query(
-                "SELECT \(unescaped: Self.columns) FROM reviews r WHERE r.id = \(reviewID) FOR UPDATE", logger: logger
-            ).collect()
-            guard let row = rows.first else { throw StoreError.notFound(what: "review", id: String(reviewID)) }
-            let review = try Self.decode(row)
+            let policy = try await ReviewRows.policy(on: connection, logger: logger)
+            let review = try await connection.one(
+                "SELECT \(unescaped: Self.columns) FROM reviews r WHERE r.id = \(reviewID) FOR UPDATE", logger: logger,
+                orThrow: Self.notFound(reviewID), decode: Self.decode)
             var agent = try await AgentStore.locked(agentID: review.agentID, on: connection, logger: logger)
-            try refuse(review, agent)
+            try ReviewDecisionRules.check(review: review, reviewer: context.actor, owner: agent.fields.owner)
 
-            var proposed: BaselineStore.Row?
+            var proposed: BaselineRecord?
             if input.decision == .modify, let proposal = input.proposal {
-                proposed = try await BaselineStore.propose(
-                    agentID: agent.id, content: proposal.content, findingsJSON: proposal.findingsJSON, at: now, audit: audit,
+                proposed = try await BaselineRows.propose(
+                    agentID: agent.id, content: proposal.content, findings: proposal.findings, at: now, audit: audit,
                     context: context, on: connection, logger: logger)
             }
-            let decided = try await connection.query(
+            let completed = try await connection.returning(
                 """
                 UPDATE reviews r SET status = 'completed', decision = \(input.decision.rawValue), reviewer = \(context.actor),
                     notes = \(input.notes), decided_at = \(now), proposed_baseline_version = \(proposed?.baseline.version),
                     next_notice_at = NULL
                 WHERE r.id = \(reviewID) RETURNING \(unescaped: Self.columns)
-                """, logger: logger
-            ).collect()
-            guard let decidedRow = decided.first else { throw StoreError.notFound(what: "review", id: String(reviewID)) }
-            let completed = try Self.decode(decidedRow)
+                """, logger: logger, decode: Self.decode)
 
-            // The next review follows from the decision's date; a revoke also suspends the agent.
-            let next = ReviewSchedule.nextDue(
-                after: now, tier: agent.fields.riskTier, override: agent.fields.reviewIntervalDays, policy: policy)
-            agent = try await AgentStore.setNextReviewDue(agentID: agent.id, due: next, at: now, on: connection, logger: logger)
-            if input.decision == .revoke && agent.fields.status == .active {
+            let after = ReviewConsequences.afterDecision(input.decision, agent: agent.fields, at: now, policy: policy)
+            agent = try await AgentStore.setNextReviewDue(agentID: agent.id, due: after.nextReviewDue, at: now, on: connection, logger: logger)
+            if after.suspend {
                 agent = try await AgentStore.setStatus(agentID: agent.id, status: .suspended, at: now, on: connection, logger: logger)
             }
             try await queue(.reviewCompleted, key: "completed", review: completed, agent: agent, now: now, on: connection)
@@ -316,9 +266,7 @@ public struct ReviewStore: Sendable {
         let now = clock.now()
         let status = filter.status == .overdue ? "open" : filter.status?.rawValue
         let overdueOnly = filter.status == .overdue
-        return try await database.withConnection { connection in
-            var out: [Review] = []
-            for try await row in try await connection.query(
+        return try await database.all(
                 """
                 SELECT \(unescaped: Self.columns) FROM reviews r
                 WHERE r.id > \(afterID)
@@ -327,21 +275,15 @@ public struct ReviewStore: Sendable {
                   AND (\(filter.agentID)::bigint IS NULL OR r.agent_id = \(filter.agentID))
                   AND (\(filter.reviewer)::text IS NULL OR r.reviewer = \(filter.reviewer))
                 ORDER BY r.id LIMIT \(limit)
-                """, logger: database.logger)
-            {
-                out.append(try Self.decode(row))
-            }
-            return out
-        }
+                """, decode: Self.decode)
     }
 
     public func get(id: Int64) async throws -> Review {
-        let rows = try await database.withConnection { connection in
-            try await connection.query("SELECT \(unescaped: Self.columns) FROM reviews r WHERE r.id = \(id)", logger: database.logger).collect()
-        }
-        guard let row = rows.first else { throw StoreError.notFound(what: "review", id: String(id)) }
-        return try Self.decode(row)
+        try await database.one(
+            "SELECT \(unescaped: Self.columns) FROM reviews r WHERE r.id = \(id)", orThrow: Self.notFound(id), decode: Self.decode)
     }
+
+    static func notFound(_ id: Int64) -> StoreError { .notFound(what: "review", id: String(id)) }
 
     /// Where each agent stands, for reports: its open review's due date and its last decision.
     public struct AgentReviewRecord: Sendable, Hashable {

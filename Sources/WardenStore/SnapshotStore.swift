@@ -2,33 +2,14 @@ import Foundation
 import PostgresNIO
 import WardenCore
 
-/// A stored snapshot's description; its objects are fetched separately.
-public struct SnapshotRecord: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var cluster: String
-    /// `sha256:<hex>` of the uploaded bytes after gzip decoding.
-    public var digest: String
-    public var mediaType: String
-    public var objectCounts: [String: Int]
-    public var sizeBytes: Int64
-    public var createdAt: Date
-    public var createdBy: String
-}
-
 public struct SnapshotStore: Sendable {
     let database: Database
     let audit: AuditLog
     let clock: any WallClock
 
-    public init(database: Database, audit: AuditLog, clock: any WallClock) {
-        self.database = database
-        self.audit = audit
-        self.clock = clock
-    }
-
     static let columns = "id, cluster, digest, media_type, object_counts::text, size_bytes, created_at, created_by"
 
-    /// Stores the bytes as uploaded (compressed); they never change afterwards.
+    /// Stores the uploaded bytes (after any gzip decoding) compressed anew; they never change afterwards.
     public func create(
         cluster: String, bytes: [UInt8], mediaType: String, objectCounts: [String: Int], context: ChangeContext
     ) async throws -> SnapshotRecord {
@@ -37,15 +18,12 @@ public struct SnapshotStore: Sendable {
         let compressed = try Gzip.compress(bytes)
         let counts = String(decoding: try CanonicalJSON.encode(objectCounts), as: UTF8.self)
         return try await database.withTransaction { connection in
-            let rows = try await connection.query(
+            let record = try await connection.returning(
                 """
                 INSERT INTO snapshots (cluster, digest, media_type, object_counts, size_bytes, content_gzip, created_at, created_by)
                 VALUES (\(cluster), \(digest), \(mediaType), \(counts)::jsonb, \(Int64(bytes.count)), \(Data(compressed)), \(now), \(context.actor))
                 RETURNING \(unescaped: Self.columns)
-                """, logger: database.logger
-            ).collect()
-            guard let row = rows.first else { throw StoreError.corruptRow("INSERT INTO snapshots returned nothing") }
-            let record = try Self.decode(row)
+                """, logger: database.logger, decode: Self.decode)
             try await audit.append(
                 context.record(action: "snapshot.create", targetType: "snapshot", targetID: String(record.id), stateDigest: record.digest),
                 on: connection)
@@ -54,28 +32,18 @@ public struct SnapshotStore: Sendable {
     }
 
     public func get(id: Int64) async throws -> SnapshotRecord {
-        let rows = try await database.withConnection { connection in
-            try await connection.query("SELECT \(unescaped: Self.columns) FROM snapshots WHERE id = \(id)", logger: database.logger).collect()
-        }
-        guard let row = rows.first else { throw StoreError.notFound(what: "snapshot", id: String(id)) }
-        return try Self.decode(row)
+        try await database.one(
+            "SELECT \(unescaped: Self.columns) FROM snapshots WHERE id = \(id)", orThrow: Self.notFound(id), decode: Self.decode)
     }
 
     /// Newest first; `beforeID` is the cursor.
     public func list(cluster: String, beforeID: Int64?, limit: Int) async throws -> [SnapshotRecord] {
-        try await database.withConnection { connection in
-            var out: [SnapshotRecord] = []
-            for try await row in try await connection.query(
-                """
-                SELECT \(unescaped: Self.columns) FROM snapshots
-                WHERE cluster = \(cluster) AND (\(beforeID)::bigint IS NULL OR id < \(beforeID))
-                ORDER BY id DESC LIMIT \(limit)
-                """, logger: database.logger)
-            {
-                out.append(try Self.decode(row))
-            }
-            return out
-        }
+        try await database.all(
+            """
+            SELECT \(unescaped: Self.columns) FROM snapshots
+            WHERE cluster = \(cluster) AND (\(beforeID)::bigint IS NULL OR id < \(beforeID))
+            ORDER BY id DESC LIMIT \(limit)
+            """, decode: Self.decode)
     }
 
     public func latest(cluster: String) async throws -> SnapshotRecord? {
@@ -85,17 +53,16 @@ public struct SnapshotStore: Sendable {
     /// The uploaded bytes, decompressed, checked against the stored digest.
     public func content(id: Int64) async throws -> (record: SnapshotRecord, bytes: [UInt8]) {
         let record = try await get(id: id)
-        let rows = try await database.withConnection { connection in
-            try await connection.query("SELECT content_gzip FROM snapshots WHERE id = \(id)", logger: database.logger).collect()
-        }
-        guard let row = rows.first else { throw StoreError.notFound(what: "snapshot", id: String(id)) }
-        let compressed = try row.decode(Data.self)
+        let compressed = try await database.one(
+            "SELECT content_gzip FROM snapshots WHERE id = \(id)", orThrow: Self.notFound(id)) { try $0.decode(Data.self) }
         let bytes = try Gzip.decompress(Array(compressed), limit: Int(record.sizeBytes))
         guard "sha256:" + SHA256Digest.hex(bytes) == record.digest else {
             throw StoreError.corruptRow("snapshot \(id) no longer matches its digest")
         }
         return (record, bytes)
     }
+
+    static func notFound(_ id: Int64) -> StoreError { .notFound(what: "snapshot", id: String(id)) }
 
     static func decode(_ row: PostgresRow) throws -> SnapshotRecord {
         let (id, cluster, digest, mediaType, counts, size, createdAt, createdBy) =

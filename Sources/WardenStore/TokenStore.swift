@@ -2,30 +2,10 @@ import Foundation
 import PostgresNIO
 import WardenCore
 
-/// A stored API token, never with its secret.
-public struct TokenRecord: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var name: String
-    public var role: Role
-    public var clusters: [String]
-    public var prefix: String
-    public var createdAt: Date
-    public var createdBy: String
-    public var expiresAt: Date?
-    public var revokedAt: Date?
-    public var lastUsedAt: Date?
-}
-
 public struct TokenStore: Sendable {
     let database: Database
     let audit: AuditLog
     let clock: any WallClock
-
-    public init(database: Database, audit: AuditLog, clock: any WallClock) {
-        self.database = database
-        self.audit = audit
-        self.clock = clock
-    }
 
     static let columns = "id, name, role, clusters, prefix, created_at, created_by, expires_at, revoked_at, last_used_at"
 
@@ -35,16 +15,13 @@ public struct TokenStore: Sendable {
     ) async throws -> TokenRecord {
         let now = clock.now()
         return try await database.withTransaction { connection in
-            let row = try await connection.query(
+            let record = try await connection.returning(
                 """
                 INSERT INTO api_tokens (name, role, clusters, secret_hash, prefix, created_at, created_by, expires_at)
                 VALUES (\(name), \(role.rawValue), \(clusters), \(Data(secret.hash)), \(secret.displayPrefix), \(now),
                         \(context.actor), \(expiresAt))
                 RETURNING \(unescaped: Self.columns)
-                """, logger: database.logger
-            ).collect()
-            guard let first = row.first else { throw StoreError.notFound(what: "token", id: "new") }
-            let record = try Self.decode(first)
+                """, logger: database.logger, decode: Self.decode)
             try await audit.append(
                 context.record(action: "token.create", targetType: "token", targetID: String(record.id), stateDigest: try CanonicalJSON.digest(record)),
                 on: connection)
@@ -69,27 +46,18 @@ public struct TokenStore: Sendable {
     }
 
     public func get(id: Int64) async throws -> TokenRecord {
-        let rows = try await database.withConnection { connection in
-            try await connection.query("SELECT \(unescaped: Self.columns) FROM api_tokens WHERE id = \(id)", logger: database.logger).collect()
-        }
-        guard let row = rows.first else { throw StoreError.notFound(what: "token", id: String(id)) }
-        return try Self.decode(row)
+        try await database.one(
+            "SELECT \(unescaped: Self.columns) FROM api_tokens WHERE id = \(id)", orThrow: .notFound(what: "token", id: String(id)),
+            decode: Self.decode)
     }
 
     /// Newest first; `beforeID` is the cursor.
     public func list(beforeID: Int64?, limit: Int) async throws -> [TokenRecord] {
-        try await database.withConnection { connection in
-            var out: [TokenRecord] = []
-            for try await row in try await connection.query(
-                """
-                SELECT \(unescaped: Self.columns) FROM api_tokens
-                WHERE (\(beforeID)::bigint IS NULL OR id < \(beforeID)) ORDER BY id DESC LIMIT \(limit)
-                """, logger: database.logger)
-            {
-                out.append(try Self.decode(row))
-            }
-            return out
-        }
+        try await database.all(
+            """
+            SELECT \(unescaped: Self.columns) FROM api_tokens
+            WHERE (\(beforeID)::bigint IS NULL OR id < \(beforeID)) ORDER BY id DESC LIMIT \(limit)
+            """, decode: Self.decode)
     }
 
     /// Revokes at once; revoking an already revoked token changes nothing and records nothing.

@@ -6,6 +6,7 @@ import Logging
 import Metrics
 import NIOCore
 import Prometheus
+import WardenApp
 import WardenCore
 import WardenHTTP
 import WardenStore
@@ -38,39 +39,53 @@ public struct TestTokens: Sendable {
     }
 }
 
+/// The use cases over a fresh database, on a manual clock, as the composition root builds them.
+public struct TestApp: Sendable {
+    public let db: TestDatabase
+    public let clock: ManualClock
+    public let app: Warden
+
+    public static func make(
+        scheduler: SchedulerSettings = .init(), snapshotLimit: Int = 256 << 20, keyRing: AttestationKeyRing? = nil
+    ) async throws -> TestApp {
+        let db = try await TestDatabase.make()
+        let clock = ManualClock(Date())
+        var logger = Logger(label: "warden-test")
+        logger.logLevel = .error
+        let settings = AppSettings(
+            scheduler: scheduler, snapshotLimit: snapshotLimit, keyRing: keyRing ?? AttestationKeyRing(signingKey: testSigningKey))
+        return TestApp(db: db, clock: clock, app: Warden(database: db.database, clock: clock, settings: settings, logger: logger))
+    }
+
+    /// A token made through the use case, as `warden token create` makes one.
+    public func token(_ name: String, _ role: Role, clusters: [String] = []) async throws -> String {
+        let request = try TokenRequest(name: name, role: role, clusters: clusters, expiresInDays: nil)
+        return try await app.access.issue(request, context: ChangeContext(actor: "test-setup", tokenID: nil, requestID: "setup")).secret.value
+    }
+}
+
 /// A real Warden HTTP server on a loopback port, backed by a fresh database.
 public struct TestServer: Sendable {
     public let db: TestDatabase
     public let tokens: TestTokens
     public let clock: ManualClock
-    public let context: WardenContext
-    public var scheduler: ReviewScheduler { context.scheduler }
+    public let app: Warden
+    public var scheduler: ReviewScheduler { app.scheduler }
 
     public static func make(
         settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0), scheduler: SchedulerSettings = .init()
     ) async throws -> (TestServer, some ApplicationProtocol) {
-        let db = try await TestDatabase.make()
-        let clock = ManualClock(Date())
-        let audit = AuditLog(database: db.database, clock: clock)
-        let store = TokenStore(database: db.database, audit: audit, clock: clock)
-        let setup = ChangeContext(actor: "test-setup", tokenID: nil, requestID: "setup")
-        func make(_ name: String, _ role: Role, _ clusters: [String] = []) async throws -> String {
-            let secret = TokenSecret.generate()
-            _ = try await store.create(name: name, role: role, clusters: clusters, expiresAt: nil, secret: secret, context: setup)
-            return secret.value
-        }
+        let test = try await TestApp.make(scheduler: scheduler, snapshotLimit: settings.bodyLimits.snapshot)
         let tokens = TestTokens(
-            admin: try await make("alice", .admin),
-            reviewer: try await make("rita", .reviewer),
-            auditor: try await make("otto", .auditor),
-            collector: try await make("cronjob", .collector, ["prod"]),
-            secondAdmin: try await make("bob", .admin))
+            admin: try await test.token("alice", .admin),
+            reviewer: try await test.token("rita", .reviewer),
+            auditor: try await test.token("otto", .auditor),
+            collector: try await test.token("cronjob", .collector, clusters: ["prod"]),
+            secondAdmin: try await test.token("bob", .admin))
         var logger = Logger(label: "warden-test")
         logger.logLevel = .error
-        let context = WardenContext(
-            database: db.database, clock: clock, scheduler: scheduler, keyRing: AttestationKeyRing(signingKey: testSigningKey), logger: logger)
-        let app = try WardenServer.makeApplication(settings: settings, context: context, metrics: testMetrics, logger: logger)
-        return (TestServer(db: db, tokens: tokens, clock: clock, context: context), app)
+        let application = try WardenServer.makeApplication(settings: settings, app: test.app, metrics: testMetrics, logger: logger)
+        return (TestServer(db: test.db, tokens: tokens, clock: test.clock, app: test.app), application)
     }
 }
 
@@ -79,16 +94,12 @@ public func withLiveServer(
     settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0), scheduler: SchedulerSettings = .init(),
     _ body: @Sendable (TestServer, any TestClientProtocol) async throws -> Void
 ) async throws {
-    let (server, app) = try await TestServer.make(settings: settings, scheduler: scheduler)
-    do {
-        try await app.test(.live) { client in
+    let (server, application) = try await TestServer.make(settings: settings, scheduler: scheduler)
+    try await server.app.run { _ in
+        try await application.test(.live) { client in
             try await body(server, client)
         }
-    } catch {
-        try? await server.context.shutdown()
-        throw error
     }
-    try await server.context.shutdown()
 }
 
 extension TestClientProtocol {

@@ -1,20 +1,25 @@
 import Foundation
 import WardenCore
-import WardenHTTP
+import WardenApp
 import WardenStore
 
 /// Settings read from WARDEN_* variables. A bad value stops start-up with one line naming it.
+/// The listener's own settings are `serve`'s (ServeEnvironment.swift), so no other command needs HTTP.
 struct WardenEnvironment {
     var databaseURL: DatabaseURL
-    var server: ServerSettings
-    var scheduler = SchedulerSettings()
-    var keyRing: AttestationKeyRing?
+    var app: AppSettings
+    /// The variables as read, for settings a command reads on its own.
+    var variables: [String: String]
 
     struct Invalid: Error, CustomStringConvertible {
         var description: String
     }
 
-    static func load(_ env: [String: String] = ProcessInfo.processInfo.environment, needsServer: Bool) throws -> WardenEnvironment {
+    /// `needsServer`: the settings only a running server uses, and the signing key; `needsSigningKey`:
+    /// the signing key alone (`warden attest`).
+    static func load(
+        _ env: [String: String] = ProcessInfo.processInfo.environment, needsServer: Bool, needsSigningKey: Bool = false
+    ) throws -> WardenEnvironment {
         guard let urlText = env["WARDEN_DATABASE_URL"], !urlText.isEmpty else {
             throw Invalid(description: "WARDEN_DATABASE_URL is not set; for example postgres://warden:secret@127.0.0.1:5432/warden?sslmode=disable")
         }
@@ -24,7 +29,7 @@ struct WardenEnvironment {
         } catch {
             throw Invalid(description: error.description)
         }
-        var server = ServerSettings()
+        var app = AppSettings()
         var scheduler = SchedulerSettings()
         for (name, range, apply) in [
             ("WARDEN_SCHEDULER_INTERVAL_SECONDS", 0...86_400, { (v: Int) in scheduler.interval = v }),
@@ -37,48 +42,26 @@ struct WardenEnvironment {
             }
             apply(value)
         }
-        guard needsServer else { return WardenEnvironment(databaseURL: databaseURL, server: server, scheduler: scheduler) }
-        let keyRing = try loadKeyRing(env)
-        if let host = env["WARDEN_HOST"], !host.isEmpty { server.host = host }
-        if let port = env["WARDEN_PORT"] {
-            guard let value = Int(port), (1...65535).contains(value) else {
-                throw Invalid(description: "WARDEN_PORT must be a port number from 1 to 65535, not '\(port)'")
-            }
-            server.port = value
-        }
-        if let text = env["WARDEN_MAX_BODY_BYTES"] {
-            guard let value = Int(text), value >= 1024 else {
-                throw Invalid(description: "WARDEN_MAX_BODY_BYTES must be a whole number of bytes, at least 1024, not '\(text)'")
-            }
-            server.bodyLimits.ordinary = value
-        }
+        app.scheduler = scheduler
+        if needsServer || needsSigningKey { app.keyRing = try loadKeyRing(env) }
+        if needsServer { try loadServerLimits(env, into: &app) }
+        return WardenEnvironment(databaseURL: databaseURL, app: app, variables: env)
+    }
+
+    /// Limits the use cases enforce on a server's requests.
+    static func loadServerLimits(_ env: [String: String], into app: inout AppSettings) throws {
         if let text = env["WARDEN_MAX_SNAPSHOT_BYTES"] {
             guard let value = Int(text), value >= 1024 else {
                 throw Invalid(description: "WARDEN_MAX_SNAPSHOT_BYTES must be a whole number of bytes, at least 1024, not '\(text)'")
             }
-            server.bodyLimits.snapshot = value
+            app.snapshotLimit = value
         }
         if let text = env["WARDEN_MAX_EXCEPTION_DAYS"] {
             guard let value = Int(text), (1...3650).contains(value) else {
                 throw Invalid(description: "WARDEN_MAX_EXCEPTION_DAYS must be a whole number of days from 1 to 3650, not '\(text)'")
             }
-            server.maxExceptionDays = value
+            app.maxExceptionDays = value
         }
-        let cert = env["WARDEN_TLS_CERT"].flatMap { $0.isEmpty ? nil : $0 }
-        let key = env["WARDEN_TLS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        switch (cert, key) {
-        case (nil, nil):
-            break
-        case let (cert?, key?):
-            for (name, path) in [("WARDEN_TLS_CERT", cert), ("WARDEN_TLS_KEY", key)] where !FileManager.default.isReadableFile(atPath: path) {
-                throw Invalid(description: "\(name) names \(path), which cannot be read")
-            }
-            server.tlsCertificatePath = cert
-            server.tlsKeyPath = key
-        default:
-            throw Invalid(description: "set both WARDEN_TLS_CERT and WARDEN_TLS_KEY for TLS, or neither")
-        }
-        return WardenEnvironment(databaseURL: databaseURL, server: server, scheduler: scheduler, keyRing: keyRing)
     }
 
     /// The attestation signing key and earlier public keys still published for verifiers.

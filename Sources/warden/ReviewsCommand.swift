@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import WardenCore
-import WardenHTTP
+import WardenApp
 import WardenStore
 
 /// `warden reviews run-due`: one scheduler pass for a CronJob, the same work `warden serve` does on its interval.
@@ -18,19 +18,7 @@ struct ReviewsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let env = try loadEnvironment(needsServer: false)
-            let report = try await withDatabase(env) { database in
-                var logger = Logger(label: "warden")
-                logger.logLevel = .warning
-                let context = WardenContext(database: database, scheduler: env.scheduler, logger: logger)
-                do {
-                    let report = try await context.scheduler.runPass()
-                    try await context.shutdown()
-                    return report
-                } catch {
-                    try? await context.shutdown()
-                    throw error
-                }
-            }
+            let report = try await withWarden(env) { warden in try await warden.scheduler.runPass() }
             print("warden reviews run-due: \(report)")
         }
     }

@@ -6,6 +6,7 @@ import Metrics
 import NIOCore
 import PostgresNIO
 import Prometheus
+import WardenApp
 import ServiceLifecycle
 import WardenCore
 import WardenHTTP
@@ -20,53 +21,39 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         Self.chooseEventLoopCount(ProcessInfo.processInfo.environment)
         let env = try loadEnvironment(needsServer: true)
+        let server = try loadServerSettings(env)
         LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "warden")
         try await probe(env.databaseURL, logger: logger)
         let client = PostgresClient(configuration: env.databaseURL.clientConfiguration(), backgroundLogger: logger)
-        let database = Database(client: client, logger: logger)
-        let migrate = !noMigrate
-        let context = WardenContext(database: database, scheduler: env.scheduler, keyRing: env.keyRing, logger: logger)
-        if env.keyRing == nil {
+        let warden = WardenApp.Warden(database: Database(client: client, logger: logger), settings: env.app, logger: logger)
+        if env.app.keyRing == nil {
             logger.warning("no attestation signing key (WARDEN_SIGNING_KEY or WARDEN_SIGNING_KEY_FILE): attestations cannot be created")
         }
         let app = try exitOnSetupError {
             try WardenServer.makeApplication(
-            settings: env.server, context: context, metrics: registry, logger: logger,
-            beforeServing: {
-                let migrator = Migrator(database: database, migrations: try Migration.bundled())
-                if migrate {
-                    try await migrator.migrate()
-                } else if let problem = try await migrator.pendingProblem() {
-                    logger.warning("the database is not fully migrated; /readyz reports 503 until it is", metadata: ["problem": "\(problem)"])
-                }
-            })
+                settings: server, app: warden, metrics: registry, logger: logger,
+                beforeServing: { try await Self.migrateOrWarn(warden.stores.database, migrate: !noMigrate, logger: logger) })
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: client),
             .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
-        if env.scheduler.interval > 0 {
-            services.append(
-                .init(service: SchedulerService(
-                    scheduler: context.scheduler, interval: .seconds(env.scheduler.interval),
-                    deliveryInterval: .seconds(env.scheduler.deliveryInterval), logger: logger)))
+        if let scheduler = warden.schedulerService(logger: logger) { services.append(.init(service: scheduler)) }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await warden.run { _ in try await group.run() }
+    }
+
+    /// Applies pending migrations, or with --no-migrate says that /readyz reports 503 until someone does.
+    static func migrateOrWarn(_ database: Database, migrate: Bool, logger: Logger) async throws {
+        let migrator = Migrator(database: database, migrations: try Migration.bundled())
+        if migrate {
+            try await migrator.migrate()
+        } else if let problem = try await migrator.pendingProblem() {
+            logger.warning("the database is not fully migrated; /readyz reports 503 until it is", metadata: ["problem": "\(problem)"])
         }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services,
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            try? await context.shutdown()
-            throw error
-        }
-        // The webhook client must be shut down before it is released.
-        try await context.shutdown()
     }
 }
 
@@ -82,47 +69,21 @@ extension Serve {
     }
 }
 
-/// Reads the environment or stops with one clear line.
-func loadEnvironment(needsServer: Bool) throws -> WardenEnvironment {
-    do {
-        return try WardenEnvironment.load(needsServer: needsServer)
-    } catch let error as WardenEnvironment.Invalid {
-        // One line a person or a log shipper can act on; EX_CONFIG tells an init system not to retry blindly.
-        FileHandle.standardError.write(Data("warden: configuration: \(error.description)\n".utf8))
-        throw ExitCode(78)
-    }
-}
-
-/// Runs `body` with a database pool that is up for just that long, for one-shot commands.
-func withDatabase<R: Sendable>(_ env: WardenEnvironment, _ body: @Sendable (Database) async throws -> R) async throws -> R {
-    var logger = Logger(label: "warden")
-    // PostgresNIO warns when the first lease races the pool's start; for a one-shot command that is noise.
-    logger.logLevel = .error
-    try await probe(env.databaseURL, logger: logger)
-    let client = PostgresClient(configuration: env.databaseURL.clientConfiguration(), backgroundLogger: logger)
-    let database = Database(client: client, logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await client.run() }
-        defer { group.cancelAll() }
-        return try await body(database)
-    }
-}
-
-/// Fails start-up with one line when the database cannot be reached at all.
-func probe(_ url: DatabaseURL, logger: Logger) async throws {
-    do {
-        try await url.probe(logger: logger)
-    } catch {
-        FileHandle.standardError.write(Data("warden: \(error.description)\n".utf8))
-        throw ExitCode(69)
-    }
-}
-
 /// Listener settings that cannot be used (an unreadable TLS key, say) stop start-up with one line.
 func exitOnSetupError<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as ServerSetupError {
+        FileHandle.standardError.write(Data("warden: configuration: \(error.description)\n".utf8))
+        throw ExitCode(78)
+    }
+}
+
+/// The listener's settings, or one line naming the bad variable.
+func loadServerSettings(_ env: WardenEnvironment) throws -> ServerSettings {
+    do {
+        return try ServerSettings.load(env.variables, snapshotLimit: env.app.snapshotLimit)
+    } catch let error as WardenEnvironment.Invalid {
         FileHandle.standardError.write(Data("warden: configuration: \(error.description)\n".utf8))
         throw ExitCode(78)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WardenApp
 import WardenCore
 import WardenStore
 
@@ -34,14 +35,8 @@ struct TokenCommand: AsyncParsableCommand {
                 throw ValidationError(error.summary)
             }
             let env = try loadEnvironment(needsServer: false)
-            let secret = TokenSecret.generate()
-            _ = try await withDatabase(env) { database in
-                let clock = SystemWallClock()
-                let store = TokenStore(database: database, audit: AuditLog(database: database, clock: clock), clock: clock)
-                return try await store.create(
-                    name: request.name, role: request.role, clusters: request.clusters,
-                    expiresAt: request.expiresAt(from: clock.now()), secret: secret,
-                    context: .commandLine(requestID: "cli-\(UUID().uuidString.lowercased())"))
+            let secret = try await withWarden(env) { warden in
+                try await warden.access.issue(request, context: .commandLine(requestID: "cli-\(UUID().uuidString.lowercased())")).secret
             }
             print(secret.value)
         }
@@ -55,11 +50,9 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let env = try loadEnvironment(needsServer: false)
-            let record = try await withDatabase(env) { database in
-                let clock = SystemWallClock()
-                let store = TokenStore(database: database, audit: AuditLog(database: database, clock: clock), clock: clock)
+            let record = try await withWarden(env) { warden in
                 do {
-                    return try await store.revoke(id: id, context: .commandLine(requestID: "cli-\(UUID().uuidString.lowercased())"))
+                    return try await warden.access.revoke(id: id, context: .commandLine(requestID: "cli-\(UUID().uuidString.lowercased())"))
                 } catch StoreError.notFound {
                     throw ValidationError("there is no token with id \(id)")
                 }

@@ -155,13 +155,13 @@ struct AttestationAPITests {
             try Data(envelope.body.readableBytesView).write(to: dir.appendingPathComponent("envelope.json"))
             try Data(tamperedText.utf8).write(to: dir.appendingPathComponent("tampered.json"))
             try Data(bytes).write(to: dir.appendingPathComponent("report.json"))
-            let ok = try CommandLineTests.run(["verify", "--key", dir.appendingPathComponent("key.pem").path,
+            let ok = try WardenCLI.run(["verify", "--key", dir.appendingPathComponent("key.pem").path,
                                                "--report", dir.appendingPathComponent("report.json").path, dir.appendingPathComponent("envelope.json").path])
             #expect(ok.status == 0, "\(ok.output)")
             #expect(ok.output.contains("verified") && ok.output.contains("report digest matches"))
-            let bad = try CommandLineTests.run(["verify", "--key", dir.appendingPathComponent("key.pem").path, dir.appendingPathComponent("tampered.json").path])
+            let bad = try WardenCLI.run(["verify", "--key", dir.appendingPathComponent("key.pem").path, dir.appendingPathComponent("tampered.json").path])
             #expect(bad.status == 1, "\(bad.output)")
-            let wrongReport = try CommandLineTests.run(["verify", "--key", dir.appendingPathComponent("key.pem").path,
+            let wrongReport = try WardenCLI.run(["verify", "--key", dir.appendingPathComponent("key.pem").path,
                                                         "--report", dir.appendingPathComponent("key.pem").path, dir.appendingPathComponent("envelope.json").path])
             #expect(wrongReport.status == 1)
         }

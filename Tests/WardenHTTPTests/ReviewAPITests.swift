@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HummingbirdTesting
 import Testing
+import WardenApp
 import WardenCore
 import WardenHTTP
 import WardenTestSupport

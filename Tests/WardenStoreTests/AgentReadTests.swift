@@ -11,7 +11,7 @@ import WardenTestSupport
     @Test func aCorruptRowFailsOnlyItsOwnReads() async throws {
         let db = try await TestDatabase.make()
         let clock = SystemWallClock()
-        let agents = AgentStore(database: db.database, audit: AuditLog(database: db.database, clock: clock), clock: clock)
+        let agents = Stores(database: db.database, clock: clock).agents
         let context = ChangeContext(actor: "test", tokenID: nil, requestID: "test")
         var ids: [Int64] = []
         for n in 0..<3 {

@@ -13,7 +13,7 @@ public struct AgentPatch: Sendable, Equatable {
     public var purpose: String?
     public var riskTier: RiskTier?
     public var status: AgentStatus?
-    /// A key mapped to nil removes that label; `replaceLabels` is set when `labels` itself was null.
+    /// A key mapped to nil removes that label; `clearLabels` is set when `labels` itself was null.
     public var labels: [String: String?] = [:]
     public var clearLabels = false
     /// For the optional fields: absent is nil, JSON null is `.some(nil)`.

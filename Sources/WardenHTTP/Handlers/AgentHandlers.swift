@@ -1,5 +1,6 @@
 import Foundation
 import OpenAPIRuntime
+import WardenApp
 import WardenCore
 import WardenStore
 
@@ -12,8 +13,7 @@ extension WardenAPI {
             status: body.status.map { $0 == .suspended ? .suspended : .active } ?? .active,
             labels: body.labels?.additionalProperties ?? [:], escalationContact: body.escalationContact,
             reviewIntervalDays: body.reviewIntervalDays, nextReviewDue: body.nextReviewDue)
-        try fields.validate()
-        let agent = try await agents.create(fields, context: RequestScope.current.changeContext)
+        let agent = try await app.agents.register(fields, context: RequestScope.current.changeContext)
         return .created(
             .init(headers: .init(location: "/v1/agents/\(agent.id)", eTag: agent.etag), body: .json(Self.schema(agent))))
     }
@@ -32,13 +32,13 @@ extension WardenAPI {
         let filter = AgentStore.Filter(
             cluster: query.cluster, namespace: query.namespace, owner: query.owner,
             riskTier: query.riskTier.map(RiskTier.init), status: query.status.map(AgentStatus.init), labels: labels)
-        let page = try await agents.list(filter, afterID: after, limit: limit + 1)
+        let page = try await app.agents.list(filter, afterID: after, limit: limit + 1)
         let (items, next) = Cursor.page(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(Self.schema), nextCursor: next))))
     }
 
     func getAgent(_ input: Operations.GetAgent.Input) async throws -> Operations.GetAgent.Output {
-        let agent = try await agents.get(id: input.path.id)
+        let agent = try await app.agents.get(id: input.path.id)
         return .ok(.init(headers: .init(eTag: agent.etag), body: .json(Self.schema(agent))))
     }
 
@@ -48,26 +48,15 @@ extension WardenAPI {
         }
         let version = try Self.expectedVersion(input.headers.ifMatch, id: input.path.id)
         let patch = try AgentPatch.parse(body.additionalProperties.value)
-        let agent = try await agents.update(
-            id: input.path.id, expectedVersion: version, action: "agent.update", context: RequestScope.current.changeContext
-        ) { current in
-            guard current.status != .retired else { throw Problem.conflict("a retired agent cannot be changed") }
-            let changed = current.applying(patch)
-            try changed.validate()
-            return changed
-        }
+        let agent = try await app.agents.change(
+            id: input.path.id, expectedVersion: version, .patch(patch), context: RequestScope.current.changeContext)
         return .ok(.init(headers: .init(eTag: agent.etag), body: .json(Self.schema(agent))))
     }
 
     func retireAgent(_ input: Operations.RetireAgent.Input) async throws -> Operations.RetireAgent.Output {
         let version = try input.headers.ifMatch.map { try Self.expectedVersion($0, id: input.path.id) }
-        let agent = try await agents.update(
-            id: input.path.id, expectedVersion: version ?? nil, action: "agent.retire", context: RequestScope.current.changeContext
-        ) { current in
-            var retired = current
-            retired.status = .retired
-            return retired
-        }
+        let agent = try await app.agents.change(
+            id: input.path.id, expectedVersion: version ?? nil, .retire, context: RequestScope.current.changeContext)
         return .ok(.init(headers: .init(eTag: agent.etag), body: .json(Self.schema(agent))))
     }
 

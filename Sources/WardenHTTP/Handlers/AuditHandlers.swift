@@ -1,5 +1,6 @@
 import Foundation
 import OpenAPIRuntime
+import WardenApp
 import WardenCore
 import WardenStore
 
@@ -17,13 +18,13 @@ extension WardenAPI {
             filter.targetType = type
             filter.targetID = parts.count == 2 ? parts[1] : nil
         }
-        let page = try await audit.list(filter, afterID: after, limit: limit + 1)
+        let page = try await app.auditTrail.list(filter, afterID: after, limit: limit + 1)
         let (items, next) = Cursor.page(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(Self.schema), nextCursor: next))))
     }
 
     func verifyAuditEvents(_ input: Operations.VerifyAuditEvents.Input) async throws -> Operations.VerifyAuditEvents.Output {
-        let result = try await audit.verify()
+        let result = try await app.auditTrail.verify()
         return .ok(
             .init(
                 body: .json(

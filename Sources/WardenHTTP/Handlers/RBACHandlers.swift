@@ -1,5 +1,6 @@
 import Foundation
 import OpenAPIRuntime
+import WardenApp
 import WardenCore
 
 extension WardenAPI {
@@ -25,7 +26,7 @@ extension WardenAPI {
             throw Problem.validation(
                 ValidationError(pointer: "/spec", detail: "exactly one of resourceAttributes and nonResourceAttributes is required"))
         }
-        let entry = try await snapshotCache.entry(id: input.path.id)
+        let entry = try await app.snapshots.parsed(id: input.path.id)
         let decision = entry.authorizer.authorize(AccessRequest(user: user, groups: groups, attributes: attributes))
         var answer = review
         answer.apiVersion = review.apiVersion ?? "authorization.k8s.io/v1"
@@ -40,7 +41,7 @@ extension WardenAPI {
         let attributes = try Self.attributes(
             verb: q.verb, group: q.group, resource: q.resource, subresource: q.subresource, namespace: q.namespace, name: q.name,
             path: q.path, pointerPrefix: "")
-        let entry = try await snapshotCache.entry(id: input.path.id)
+        let entry = try await app.snapshots.parsed(id: input.path.id)
         let decision = entry.authorizer.authorize(AccessRequest(user: user, groups: groups, attributes: attributes))
         return .ok(
             .init(
@@ -55,7 +56,7 @@ extension WardenAPI {
         let attributes = try Self.attributes(
             verb: q.verb, group: q.group, resource: q.resource, subresource: q.subresource, namespace: q.namespace, name: q.name,
             path: q.path, pointerPrefix: "")
-        let entry = try await snapshotCache.entry(id: input.path.id)
+        let entry = try await app.snapshots.parsed(id: input.path.id)
         let subjects = entry.authorizer.whoCan(attributes, serviceAccounts: entry.snapshot.serviceAccounts)
         return .ok(
             .init(
@@ -65,7 +66,7 @@ extension WardenAPI {
 
     func getPermissions(_ input: Operations.GetPermissions.Input) async throws -> Operations.GetPermissions.Output {
         let (user, groups, implicit) = try Self.identity(as: input.query._as, extraGroups: input.query.asGroup ?? [])
-        let entry = try await snapshotCache.entry(id: input.path.id)
+        let entry = try await app.snapshots.parsed(id: input.path.id)
         let permissions = entry.authorizer.effectivePermissions(user: user, groups: groups)
         return .ok(
             .init(

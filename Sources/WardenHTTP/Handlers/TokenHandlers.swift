@@ -1,12 +1,13 @@
 import Foundation
 import OpenAPIRuntime
+import WardenApp
 import WardenCore
 import WardenStore
 
 extension WardenAPI {
     func getWhoAmI(_ input: Operations.GetWhoAmI.Input) async throws -> Operations.GetWhoAmI.Output {
         let principal = try RequestScope.current.requiredPrincipal
-        return .ok(.init(body: .json(Self.schema(try await tokens.get(id: principal.tokenID)))))
+        return .ok(.init(body: .json(Self.schema(try await app.access.get(id: principal.tokenID)))))
     }
 
     func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
@@ -14,10 +15,7 @@ extension WardenAPI {
         let request = try TokenRequest(
             name: body.name, role: Role(rawValue: body.role.rawValue) ?? .auditor, clusters: body.clusters ?? [],
             expiresInDays: body.expiresInDays)
-        let secret = TokenSecret.generate()
-        let record = try await tokens.create(
-            name: request.name, role: request.role, clusters: request.clusters,
-            expiresAt: request.expiresAt(from: clock.now()), secret: secret, context: RequestScope.current.changeContext)
+        let (secret, record) = try await app.access.issue(request, context: RequestScope.current.changeContext)
         return .created(
             .init(
                 headers: .init(location: "/v1/tokens/\(record.id)"),
@@ -27,14 +25,13 @@ extension WardenAPI {
     func listTokens(_ input: Operations.ListTokens.Input) async throws -> Operations.ListTokens.Output {
         let limit = try Cursor.limit(input.query.limit)
         let before = try Cursor.decode(input.query.cursor)
-        let page = try await tokens.list(beforeID: before, limit: limit + 1)
+        let page = try await app.access.list(beforeID: before, limit: limit + 1)
         let (items, next) = Cursor.page(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(Self.schema), nextCursor: next))))
     }
 
     func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output {
-        let record = try await tokens.revoke(id: input.path.id, context: RequestScope.current.changeContext)
-        tokenCache.clear()
+        let record = try await app.access.revoke(id: input.path.id, context: RequestScope.current.changeContext)
         return .ok(.init(body: .json(Self.schema(record))))
     }
 

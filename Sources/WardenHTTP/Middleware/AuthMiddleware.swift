@@ -1,14 +1,13 @@
 import HTTPTypes
 import OpenAPIRuntime
+import WardenApp
 import WardenCore
 import WardenStore
 
 /// Authenticates the bearer token and checks the role against `AccessPolicy` before the
 /// request body is even read, so an unauthenticated caller learns nothing from validation errors.
 struct AuthMiddleware: ServerMiddleware {
-    let tokens: TokenStore
-    let cache: TokenCache
-    let clock: any WallClock
+    let access: AccessTokens
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -31,7 +30,7 @@ struct AuthMiddleware: ServerMiddleware {
         let start = bytes.firstIndex { !isSpace($0) } ?? bytes.endIndex
         let end = bytes[start...].lastIndex { !isSpace($0) }.map(bytes.index(after:)) ?? start
         let secret = String(credentials[start..<end])
-        guard TokenSecret.isWellFormed(secret), let principal = try await authenticate(TokenSecret(value: secret)) else {
+        guard TokenSecret.isWellFormed(secret), let principal = try await access.authenticate(TokenSecret(value: secret)) else {
             throw Problem.unauthorized("the token is unknown, expired or revoked")
         }
         if case .forbidden(let allowed) = AccessPolicy.decide(operation: operationID, role: principal.role) {
@@ -44,18 +43,5 @@ struct AuthMiddleware: ServerMiddleware {
         return try await RequestScope.$current.withValue(scope) {
             try await next(request, body, metadata)
         }
-    }
-}
-
-import Foundation
-
-extension AuthMiddleware {
-    private func authenticate(_ secret: TokenSecret) async throws -> Principal? {
-        let hash = secret.hash
-        let now = clock.now()
-        if let cached = cache.principal(forHash: hash, now: now) { return cached }
-        guard let principal = try await tokens.authenticate(secret) else { return nil }
-        cache.remember(principal, forHash: hash, now: now)
-        return principal
     }
 }

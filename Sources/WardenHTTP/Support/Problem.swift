@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import OpenAPIRuntime
+import WardenApp
 import WardenCore
 import WardenStore
 
@@ -95,6 +96,19 @@ struct Problem: Error, Sendable {
         case .preconditionFailed(let current): return .preconditionFailed(current: current)
         case .invalidText(let detail): return .badRequest(detail)
         case .corruptRow: return .internalError(requestID: RequestScope.current.requestID)
+        }
+    }
+
+    /// Maps a use case's own refusals.
+    static func from(_ error: UseCaseError) -> Problem {
+        switch error {
+        case .notFound(let detail): return .notFound(detail)
+        case .conflict(let detail): return .conflict(detail)
+        case .forbidden(let detail): return .forbidden(detail)
+        case .badRequest(let detail): return .badRequest(detail)
+        case .tooLarge(let limit): return .tooLarge(limit: limit)
+        case .noSigningKey(let detail):
+            return Problem(status: .serviceUnavailable, slug: "no-signing-key", title: "No signing key", detail: detail)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OpenAPIRuntime
+import WardenApp
 import WardenCore
 import WardenStore
 
@@ -18,6 +19,14 @@ enum ProblemMapping {
             return problem(for: error)
         case let error as StoreError:
             return .from(error)
+        case let error as UseCaseError:
+            return .from(error)
+        case let refusal as BaselineDecisionRules.Refusal:
+            return WardenAPI.problem(refusal)
+        case let refusal as ReviewDecisionRules.Refusal:
+            return WardenAPI.problem(refusal)
+        case AgentChange.Refusal.retired:
+            return .conflict("a retired agent cannot be changed")
         case let error as ValidationError:
             return .validation(error)
         case let error as DecodingError:
@@ -38,7 +47,8 @@ enum ProblemMapping {
             }
         }
         switch error.underlyingError {
-        case is Problem, is StoreError, is ValidationError, is DecodingError, is HTTPError:
+        case is Problem, is StoreError, is UseCaseError, is BaselineDecisionRules.Refusal, is ReviewDecisionRules.Refusal,
+            is AgentChange.Refusal, is ValidationError, is DecodingError, is HTTPError:
             return problem(for: error.underlyingError)
         default:
             break

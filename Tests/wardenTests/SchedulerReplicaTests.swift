@@ -10,7 +10,7 @@ import WardenTestSupport
 /// and died before recording the receiver's answer, so its lease ran out and the survivor sent it again.
 @Suite("Scheduler with several replicas")
 struct SchedulerReplicaTests {
-    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/warden").standardized
+    static let binary = WardenCLI.url
 
     static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -50,9 +50,9 @@ struct SchedulerReplicaTests {
         defer { receiver.stop() }
         let db = try await TestDatabase.make()
         let clock = SystemWallClock()
-        let audit = AuditLog(database: db.database, clock: clock)
+        let stores = Stores(database: db.database, clock: clock)
         let context = ChangeContext(actor: "test-setup", tokenID: nil, requestID: "setup")
-        let agents = AgentStore(database: db.database, audit: audit, clock: clock)
+        let agents = stores.agents
         let agentCount = 30
         for n in 0..<agentCount {
             _ = try await agents.create(
@@ -61,7 +61,7 @@ struct SchedulerReplicaTests {
                     purpose: "test", riskTier: .high, nextReviewDue: clock.now().addingTimeInterval(-1.5 * 86_400)),
                 context: context)
         }
-        _ = try await NotificationStore(database: db.database, audit: audit, clock: clock).createChannel(
+        _ = try await stores.notifications.createChannel(
             name: "hook", url: receiver.url, secret: "0123456789abcdef-secret", events: NotificationEvent.allCases, context: context)
         // Each agent's review opens, with its day-0 reminder and its first overdue notice: three deliveries each.
         let expected = agentCount * 3

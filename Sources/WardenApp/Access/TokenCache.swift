@@ -5,7 +5,7 @@ import WardenCore
 /// Recently authenticated tokens, for a couple of seconds, so that a burst of requests with one
 /// token costs one database lookup instead of one each. Revoking through this server clears it at
 /// once; another replica notices a revocation within `lifetime`. Expiry is checked on every hit.
-final class TokenCache: Sendable {
+public final class TokenCache: Sendable {
     private struct Entry {
         var principal: Principal
         var cachedAt: Date
@@ -15,7 +15,7 @@ final class TokenCache: Sendable {
     private let capacity: Int
     private let entries = Mutex<[[UInt8]: Entry]>([:])
 
-    init(lifetime: TimeInterval = 2, capacity: Int = 10_000) {
+    public init(lifetime: TimeInterval = 2, capacity: Int = 10_000) {
         self.lifetime = lifetime
         self.capacity = capacity
     }
@@ -41,7 +41,7 @@ final class TokenCache: Sendable {
     }
 
     /// After a revocation: forget everything rather than look for the one token.
-    func clear() {
+    public func clear() {
         entries.withLock { $0.removeAll() }
     }
 }

@@ -9,7 +9,7 @@ import WardenStore
 public struct ReviewScheduler: Sendable {
     let reviews: ReviewStore
     let deliverer: WebhookDeliverer
-    let evidence: @Sendable (Agent) async throws -> ReviewEvidence
+    let evidence: ReviewEvidenceCollector
     let logger: Logger
 
     public struct PassReport: Sendable, Hashable, CustomStringConvertible {
@@ -31,7 +31,7 @@ public struct ReviewScheduler: Sendable {
             let due = try await reviews.agentsDueForOpening(limit: batch)
             var progressed = false
             for agent in due {
-                let evidence = try await evidence(agent)
+                let evidence = try await evidence.evidence(for: agent)
                 if case .opened = try await reviews.open(agentID: agent.id, trigger: .schedule, evidence: evidence, context: Self.context) {
                     report.opened += 1
                     progressed = true

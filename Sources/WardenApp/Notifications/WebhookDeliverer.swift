@@ -33,7 +33,7 @@ public struct WebhookDeliverer: Sendable {
         }
     }
 
-    func attempt(_ delivery: NotificationStore.Claimed) async {
+    func attempt(_ delivery: ClaimedDelivery) async {
         let body = Array(delivery.body.utf8)
         let now = clock.now()
         var request = HTTPClientRequest(url: delivery.url)

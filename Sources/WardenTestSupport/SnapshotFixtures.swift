@@ -1,8 +1,8 @@
 import Foundation
 
 /// A small cluster as `kubectl get ... -A -o json` prints it.
-enum SnapshotFixtures {
-    static let cluster = #"""
+public enum SnapshotFixtures {
+    public static let cluster = #"""
     {
       "apiVersion": "v1",
       "kind": "List",
@@ -44,7 +44,7 @@ enum SnapshotFixtures {
     """#
 
     /// The same kind of content as multi-document YAML.
-    static let yaml = """
+    public static let yaml = """
         apiVersion: v1
         kind: ServiceAccount
         metadata:
@@ -73,8 +73,8 @@ enum SnapshotFixtures {
         """
 
     /// Kubernetes' own default ClusterRoles and bindings, where admin, edit and view have `rules: null`.
-    static func bootstrap() throws -> String {
-        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../WardenCoreTests/Fixtures")
+    public static func bootstrap() throws -> String {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Tests/WardenCoreTests/Fixtures")
         let roles = try String(contentsOf: dir.appendingPathComponent("cluster-roles.yaml"), encoding: .utf8)
         let bindings = try String(contentsOf: dir.appendingPathComponent("cluster-role-bindings.yaml"), encoding: .utf8)
         return roles + "\n---\n" + bindings

@@ -1,23 +1,12 @@
 import Foundation
 import Testing
+import WardenTestSupport
 
 /// The `warden` executable as a user runs it: offline RBAC answers with exit codes.
 @Suite("warden command line")
 struct CommandLineTests {
-    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/warden").standardized
-
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = [:]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try WardenCLI.run(arguments)
     }
 
     static func snapshotFile() throws -> String {

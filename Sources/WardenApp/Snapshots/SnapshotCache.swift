@@ -3,11 +3,11 @@ import WardenStore
 
 /// Parsed snapshots and their evaluators, by id. Snapshots never change, so an entry never goes
 /// stale; the cache only bounds memory (a large cluster's snapshot is hundreds of megabytes).
-actor SnapshotCache {
-    struct Entry: Sendable {
-        var record: SnapshotRecord
-        var snapshot: Snapshot
-        var authorizer: RBACAuthorizer
+public actor SnapshotCache {
+    public struct Entry: Sendable {
+        public var record: SnapshotRecord
+        public var snapshot: Snapshot
+        public var authorizer: RBACAuthorizer
     }
 
     private let store: SnapshotStore
@@ -21,7 +21,7 @@ actor SnapshotCache {
         self.capacity = capacity
     }
 
-    func entry(id: Int64) async throws -> Entry {
+    public func entry(id: Int64) async throws -> Entry {
         if let entry = entries[id] {
             touch(id)
             return entry

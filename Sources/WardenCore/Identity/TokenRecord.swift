@@ -1,0 +1,28 @@
+import Foundation
+
+/// A stored API token, never with its secret.
+public struct TokenRecord: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var name: String
+    public var role: Role
+    public var clusters: [String]
+    public var prefix: String
+    public var createdAt: Date
+    public var createdBy: String
+    public var expiresAt: Date?
+    public var revokedAt: Date?
+    public var lastUsedAt: Date?
+
+    public init(id: Int64, name: String, role: Role, clusters: [String], prefix: String, createdAt: Date, createdBy: String, expiresAt: Date?, revokedAt: Date?, lastUsedAt: Date?) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.clusters = clusters
+        self.prefix = prefix
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+        self.lastUsedAt = lastUsedAt
+    }
+}
