@@ -11,7 +11,7 @@ public struct TokenStore: Sendable {
 
     /// Stores the hash of a new secret and returns the record; the secret itself is the caller's to show once.
     public func create(
-        name: String, role: Role, clusters: [String], expiresAt: Date?, secret: TokenSecret, context: ChangeContext
+        name: String, role: TokenRole, clusters: [String], expiresAt: Date?, secret: TokenSecret, context: ChangeContext
     ) async throws -> TokenRecord {
         let now = clock.now()
         return try await database.withTransaction { connection in
@@ -35,7 +35,7 @@ public struct TokenStore: Sendable {
         let rows = try await database.all(TokenBySecretHash(hash: secret.hash, now: now))
         guard let row = rows.first else { return nil }
         let (id, name, roleText, clusters, lastUsed, expiresAt) = row
-        guard let role = Role(rawValue: roleText) else { return nil }
+        guard let role = TokenRole(rawValue: roleText) else { return nil }
         // Recording every use would turn each read into a write; once a minute is enough to see stale tokens.
         if lastUsed.map({ now.timeIntervalSince($0) > 60 }) ?? true {
             _ = try await database.withConnection { connection in
@@ -81,7 +81,7 @@ public struct TokenStore: Sendable {
     static func decode(_ row: PostgresRow) throws -> TokenRecord {
         let (id, name, role, clusters, prefix, createdAt, createdBy, expiresAt, revokedAt, lastUsedAt) =
             try row.decode((Int64, String, String, [String], String, Date, String, Date?, Date?, Date?).self)
-        guard let role = Role(rawValue: role) else { throw StoreError.corruptRow("api_tokens \(id) has role '\(role)'") }
+        guard let role = TokenRole(rawValue: role) else { throw StoreError.corruptRow("api_tokens \(id) has role '\(role)'") }
         return TokenRecord(
             id: id, name: name, role: role, clusters: clusters, prefix: prefix,
             createdAt: createdAt, createdBy: createdBy, expiresAt: expiresAt, revokedAt: revokedAt, lastUsedAt: lastUsedAt)

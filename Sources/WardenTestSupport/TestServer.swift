@@ -29,7 +29,7 @@ public struct TestTokens: Sendable {
     public var collector: String
     public var secondAdmin: String
 
-    public func token(for role: Role) -> String {
+    public func token(for role: TokenRole) -> String {
         switch role {
         case .admin: admin
         case .reviewer: reviewer
@@ -58,7 +58,7 @@ public struct TestApp: Sendable {
     }
 
     /// A token made through the use case, as `warden token create` makes one.
-    public func token(_ name: String, _ role: Role, clusters: [String] = []) async throws -> String {
+    public func token(_ name: String, _ role: TokenRole, clusters: [String] = []) async throws -> String {
         let request = try TokenRequest(name: name, role: role, clusters: clusters, expiresInDays: nil)
         return try await app.access.issue(request, context: ChangeContext(actor: "test-setup", tokenID: nil, requestID: "setup")).secret.value
     }

@@ -25,7 +25,7 @@ struct TokenCommand: AsyncParsableCommand {
         var expiresInDays: Int?
 
         func run() async throws {
-            guard let role = Role(rawValue: role) else {
+            guard let role = TokenRole(rawValue: role) else {
                 throw ValidationError("--role must be one of admin, reviewer, auditor, collector")
             }
             let request: TokenRequest

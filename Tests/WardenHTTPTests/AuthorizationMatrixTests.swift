@@ -101,7 +101,7 @@ struct AuthorizationMatrixTests {
     @Test(arguments: cases)
     func rolesGetExactlyWhatThePolicySays(_ c: Case) async throws {
         try await withLiveServer { server, client in
-            for role in Role.allCases {
+            for role in TokenRole.allCases {
                 let response = try await client.call(
                     c.method, c.path, token: server.tokens.token(for: role), json: c.body, contentType: c.contentType, headers: c.headers)
                 let allowed = AccessPolicy.table[c.operation]?.contains(role) ?? false

@@ -9,14 +9,14 @@ public enum AccessPolicy {
         "getHealth", "getReadiness", "getMetrics", "getOpenAPIDocument",
     ]
 
-    private static let everyone: Set<Role> = Set(Role.allCases)
-    private static let readers: Set<Role> = [.admin, .reviewer, .auditor]
-    private static let adminOnly: Set<Role> = [.admin]
-    private static let auditReaders: Set<Role> = [.admin, .auditor]
+    private static let everyone: Set<TokenRole> = Set(TokenRole.allCases)
+    private static let readers: Set<TokenRole> = [.admin, .reviewer, .auditor]
+    private static let adminOnly: Set<TokenRole> = [.admin]
+    private static let auditReaders: Set<TokenRole> = [.admin, .auditor]
     /// Those who propose, approve and review what agents are granted.
-    private static let deciders: Set<Role> = [.admin, .reviewer]
+    private static let deciders: Set<TokenRole> = [.admin, .reviewer]
 
-    public static let table: [String: Set<Role>] = [
+    public static let table: [String: Set<TokenRole>] = [
         "getWhoAmI": everyone,
         "createToken": adminOnly,
         "listTokens": adminOnly,
@@ -73,10 +73,10 @@ public enum AccessPolicy {
     public enum Decision: Sendable, Equatable {
         case allowed
         /// Authenticated, but this role may not call the operation.
-        case forbidden(allowedRoles: Set<Role>)
+        case forbidden(allowedRoles: Set<TokenRole>)
     }
 
-    public static func decide(operation: String, role: Role) -> Decision {
+    public static func decide(operation: String, role: TokenRole) -> Decision {
         let allowed = table[operation] ?? []
         return allowed.contains(role) ? .allowed : .forbidden(allowedRoles: allowed)
     }

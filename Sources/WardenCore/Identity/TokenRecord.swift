@@ -4,7 +4,7 @@ import Foundation
 public struct TokenRecord: Sendable, Hashable, Codable {
     public var id: Int64
     public var name: String
-    public var role: Role
+    public var role: TokenRole
     public var clusters: [String]
     public var prefix: String
     public var createdAt: Date
@@ -13,7 +13,7 @@ public struct TokenRecord: Sendable, Hashable, Codable {
     public var revokedAt: Date?
     public var lastUsedAt: Date?
 
-    public init(id: Int64, name: String, role: Role, clusters: [String], prefix: String, createdAt: Date, createdBy: String, expiresAt: Date?, revokedAt: Date?, lastUsedAt: Date?) {
+    public init(id: Int64, name: String, role: TokenRole, clusters: [String], prefix: String, createdAt: Date, createdBy: String, expiresAt: Date?, revokedAt: Date?, lastUsedAt: Date?) {
         self.id = id
         self.name = name
         self.role = role

@@ -3,11 +3,11 @@ import Foundation
 /// A request for a new token, validated: the rules are the same from the API and the command line.
 public struct TokenRequest: Sendable, Equatable {
     public var name: String
-    public var role: Role
+    public var role: TokenRole
     public var clusters: [String]
     public var expiresInDays: Int?
 
-    public init(name: String, role: Role, clusters: [String], expiresInDays: Int?) throws(ValidationError) {
+    public init(name: String, role: TokenRole, clusters: [String], expiresInDays: Int?) throws(ValidationError) {
         self.name = name
         self.role = role
         self.clusters = clusters

@@ -13,7 +13,7 @@ extension WardenAPI {
     func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType("send application/json") }
         let request = try TokenRequest(
-            name: body.name, role: Role(rawValue: body.role.rawValue) ?? .auditor, clusters: body.clusters ?? [],
+            name: body.name, role: TokenRole(rawValue: body.role.rawValue) ?? .auditor, clusters: body.clusters ?? [],
             expiresInDays: body.expiresInDays)
         let (secret, record) = try await app.access.issue(request, context: RequestScope.current.changeContext)
         return .created(

@@ -182,15 +182,3 @@ struct AttestationOutputTests {
         #expect(AttestationSARIF.level(.medium) == "warning" && AttestationSARIF.level(.low) == "note" && AttestationSARIF.level(.info) == "note")
     }
 }
-
-@Suite struct AttestationDumpForReview {
-    @Test func dump() throws {
-        guard let dir = ProcessInfo.processInfo.environment["ATTEST_DUMP"] else { return }
-        let r = try AttestationFixtures.report(AttestationFixtures.cleanYAML + AttestationFixtures.driftYAML)
-        try AttestationHTML.render(r).write(toFile: dir + "/r.html", atomically: true, encoding: .utf8)
-        try AttestationMarkdown.render(r).write(toFile: dir + "/r.md", atomically: true, encoding: .utf8)
-        try AttestationCSV.render(r).write(toFile: dir + "/r.csv", atomically: true, encoding: .utf8)
-        try AttestationSARIF.render(r).write(toFile: dir + "/r.sarif", atomically: true, encoding: .utf8)
-        try Data(r.canonicalJSON()).write(to: URL(fileURLWithPath: dir + "/r.json"))
-    }
-}

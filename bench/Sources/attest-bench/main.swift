@@ -4,6 +4,7 @@
 // actual permissions (with a deliberate drift on some: every 10th loses a rule from its baseline,
 // so it holds an excess permission; every 10th+7 gets an approved rule it lacks), builds the
 // report, encodes its canonical JSON, and prints one line of figures for bench/attest.sh.
+// BENCH_REPORT_OUT=FILE keeps the JSON; BENCH_REPORT_DUMP=DIR writes every format, to read by eye.
 import Foundation
 import BenchSupport
 import WardenCore
@@ -88,4 +89,14 @@ print(
         + " rss_before_build=\(rssBefore) peak_before_build=\(peakBefore) rss_after_build=\(rssBuilt) peak_after_build=\(peakBuilt)")
 if let out = ProcessInfo.processInfo.environment["BENCH_REPORT_OUT"] {
     _ = FileManager.default.createFile(atPath: out, contents: Data(json))
+}
+// For reading a large report by eye: every format of it in one folder (r.json, r.html, r.md, r.csv, r.sarif).
+if let dir = ProcessInfo.processInfo.environment["BENCH_REPORT_DUMP"] {
+    for (name, text) in [
+        ("r.html", AttestationHTML.render(report)), ("r.md", AttestationMarkdown.render(report)), ("r.csv", AttestationCSV.render(report)),
+        ("r.sarif", AttestationSARIF.render(report)),
+    ] {
+        _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(text.utf8))
+    }
+    _ = FileManager.default.createFile(atPath: dir + "/r.json", contents: Data(json))
 }
