@@ -84,11 +84,14 @@ public struct IdempotencyStore: Sendable {
         }
     }
 
-    /// Removes keys past their retention. Nothing calls it on a schedule yet: the hardening issue (#16) has the scheduler do so.
-    public func purgeExpired() async throws {
+    /// Removes keys past their retention; the review scheduler calls it on every planning pass.
+    /// Returns how many it removed.
+    @discardableResult
+    public func purgeExpired() async throws -> Int {
         let expired = clock.now().addingTimeInterval(-Self.retention)
-        try await database.withConnection { connection in
-            try await connection.query("DELETE FROM idempotency_keys WHERE created_at < \(expired)", logger: database.logger)
+        return try await database.withConnection { connection in
+            try await connection.all("DELETE FROM idempotency_keys WHERE created_at < \(expired) RETURNING 1", logger: database.logger) { _ in 1 }
+                .count
         }
     }
 }

@@ -48,7 +48,8 @@ public final class Warden: Sendable {
         let deliverer = WebhookDeliverer(
             store: stores.notifications, client: client, clock: clock, backoff: settings.scheduler.backoff,
             lease: TimeInterval(settings.scheduler.deliveryLease), logger: logger)
-        self.scheduler = ReviewScheduler(reviews: stores.reviews, deliverer: deliverer, evidence: evidence, logger: logger)
+        self.scheduler = ReviewScheduler(
+            reviews: stores.reviews, deliverer: deliverer, idempotency: stores.idempotency, evidence: evidence, logger: logger)
     }
 
     /// The in-process scheduler `warden serve` runs, or nil when its interval is 0.

@@ -9,6 +9,7 @@ import WardenStore
 public struct ReviewScheduler: Sendable {
     let reviews: ReviewStore
     let deliverer: WebhookDeliverer
+    let idempotency: IdempotencyStore
     let evidence: ReviewEvidenceCollector
     let logger: Logger
 
@@ -16,9 +17,11 @@ public struct ReviewScheduler: Sendable {
         public var opened = 0
         public var reviewsPlanned = 0
         public var deliveriesAttempted = 0
+        public var idempotencyKeysPurged = 0
 
         public var description: String {
             "opened \(opened) reviews, planned notices for \(reviewsPlanned), attempted \(deliveriesAttempted) deliveries"
+                + ", purged \(idempotencyKeysPurged) expired idempotency keys"
         }
     }
 
@@ -45,6 +48,8 @@ public struct ReviewScheduler: Sendable {
             report.reviewsPlanned += planned
             if planned < batch { break }
         }
+        // Replayable responses older than 24 hours are never replayed; nothing else removes them.
+        report.idempotencyKeysPurged = try await idempotency.purgeExpired()
         return report
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import OpenAPIRuntime
 import WardenCore
@@ -10,6 +11,10 @@ struct IdempotencyMiddleware: ServerMiddleware {
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
     /// The response headers worth replaying; the rest (dates, request ids) belong to the retry.
     static let keptHeaders: [HTTPField.Name] = [.location, .eTag, .contentType, .wwwAuthenticate]
+
+    /// Operations whose first response carries a secret, and how to store it without: a replay
+    /// says the secret was withheld instead of showing it again.
+    static let secretBearing: [String: @Sendable ([UInt8]) -> [UInt8]] = ["createToken": withholdingTokenSecret]
 
     let store: IdempotencyStore
 
@@ -54,9 +59,10 @@ struct IdempotencyMiddleware: ServerMiddleware {
             for name in Self.keptHeaders {
                 if let value = response.headerFields[name] { kept[name.canonicalName] = value }
             }
+            let storedBytes = Self.secretBearing[operationID].map { $0(responseBytes) } ?? responseBytes
             try await store.complete(
                 principal: principal, key: key,
-                response: .init(status: response.status.code, headers: kept, body: responseBytes))
+                response: .init(status: response.status.code, headers: kept, body: storedBytes))
         }
         return (response, HTTPBody(responseBytes))
     }
@@ -81,5 +87,17 @@ struct IdempotencyMiddleware: ServerMiddleware {
             let collected: [UInt8] = if let problemBody { try await [UInt8](collecting: problemBody, upTo: .max) } else { [] }
             return (head, collected)
         }
+    }
+}
+
+extension IdempotencyMiddleware {
+    /// A created token's response as it may be stored: `token` removed, `secretWithheld: true`
+    /// added. A body that is not that shape (a problem) carries no secret and is kept as it is.
+    @Sendable static func withholdingTokenSecret(_ body: [UInt8]) -> [UInt8] {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any], object["token"] != nil,
+            let info = object["tokenInfo"]
+        else { return body }
+        object = ["tokenInfo": info, "secretWithheld": true]
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])).map(Array.init) ?? []
     }
 }
