@@ -50,7 +50,9 @@ public struct ReviewStore: Sendable {
     /// check; OFFSET 0 keeps it a per-row probe of reviews_one_open under an ordered index scan
     /// that stops at the limit: never an anti join that, with statistics saying few reviews are
     /// open, re-reads every open one for each agent (bench/scheduler.sh: 60 million rows at 11,000).
-    public func agentsDueForOpening(limit: Int) async throws -> [Agent] {
+    /// `excluding`: agents the caller is backing off from. Each row decodes on its own: a row that
+    /// does not is returned as its failure, and the others are not held up by it.
+    public func agentsDueForOpening(limit: Int, excluding: [Int64] = []) async throws -> [(id: Int64, agent: Result<Agent, any Error>)] {
         let now = clock.now()
         return try await database.withConnection { connection in
             let policy = try await ReviewRows.policy(on: connection, logger: database.logger)
@@ -59,10 +61,11 @@ public struct ReviewStore: Sendable {
                 """
                 SELECT \(unescaped: AgentStore.columns) FROM agents a
                 WHERE a.status <> 'retired' AND a.next_review_due IS NOT NULL AND NOT a.review_open
-                  AND a.next_review_due <= \(threshold)
+                  AND a.next_review_due <= \(threshold) AND NOT (a.id = ANY(\(excluding)))
                   AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.agent_id = a.id AND r.status = 'open' OFFSET 0)
                 ORDER BY a.next_review_due LIMIT \(limit)
-                """, logger: database.logger, decode: AgentStore.decode)
+                """, logger: database.logger
+            ) { row in (try row.decode(Int64.self), Result { try AgentStore.decode(row) }) }
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import WardenCore
 import WardenStore
 
@@ -11,17 +12,23 @@ public struct ReviewScheduler: Sendable {
     let deliverer: WebhookDeliverer
     let idempotency: IdempotencyStore
     let evidence: ReviewEvidenceCollector
+    let clock: any WallClock
+    let backoff: SchedulerBackoff
     let logger: Logger
+    /// Agents whose review could not be opened, counted for /metrics.
+    let failures = Counter(label: "warden_scheduler_agent_failures_total")
 
     public struct PassReport: Sendable, Hashable, CustomStringConvertible {
         public var opened = 0
         public var reviewsPlanned = 0
         public var deliveriesAttempted = 0
         public var idempotencyKeysPurged = 0
+        /// Agents whose review could not be opened this pass; each is tried again after a backoff.
+        public var failed = 0
 
         public var description: String {
             "opened \(opened) reviews, planned notices for \(reviewsPlanned), attempted \(deliveriesAttempted) deliveries"
-                + ", purged \(idempotencyKeysPurged) expired idempotency keys"
+                + ", purged \(idempotencyKeysPurged) expired idempotency keys" + (failed > 0 ? ", \(failed) agents failed" : "")
         }
     }
 
@@ -31,14 +38,15 @@ public struct ReviewScheduler: Sendable {
     public func plan(batch: Int = 100) async throws -> PassReport {
         var report = PassReport()
         while true {
-            let due = try await reviews.agentsDueForOpening(limit: batch)
+            let due = try await reviews.agentsDueForOpening(limit: batch, excluding: backoff.waiting(at: clock.now()))
             var progressed = false
-            for agent in due {
-                let evidence = try await evidence.evidence(for: agent)
-                if case .opened = try await reviews.open(agentID: agent.id, trigger: .schedule, evidence: evidence, context: Self.context) {
-                    report.opened += 1
-                    progressed = true
+            for (id, agent) in due {
+                switch await openDue(id, agent) {
+                case .opened: report.opened += 1
+                case .failed: report.failed += 1
+                case .skipped: continue
                 }
+                progressed = true
             }
             // Another replica may be opening the same ones; what is left is theirs.
             if due.count < batch || !progressed { break }
@@ -51,6 +59,26 @@ public struct ReviewScheduler: Sendable {
         // Replayable responses older than 24 hours are never replayed; nothing else removes them.
         report.idempotencyKeysPurged = try await idempotency.purgeExpired()
         return report
+    }
+
+    private enum Opening { case opened, skipped, failed }
+
+    /// Opens one due agent's review; a failure is logged, counted and backed off from, and stops nothing else.
+    private func openDue(_ id: Int64, _ agent: Result<Agent, any Error>) async -> Opening {
+        do {
+            let agent = try agent.get()
+            let evidence = try await evidence.evidence(for: agent)
+            let outcome = try await reviews.open(agentID: agent.id, trigger: .schedule, evidence: evidence, context: Self.context)
+            backoff.succeeded(id)
+            if case .opened = outcome { return .opened }
+            return .skipped
+        } catch {
+            failures.increment()
+            let retryAt = backoff.failed(id, at: clock.now())
+            logger.error(
+                "could not open a due review", metadata: ["agent": "\(id)", "error": "\(error)", "retryAt": "\(RFC3339.string(from: retryAt))"])
+            return .failed
+        }
     }
 
     /// A whole pass: plan, then deliver what is due.
