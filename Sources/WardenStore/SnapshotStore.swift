@@ -9,15 +9,24 @@ public struct SnapshotStore: Sendable {
 
     static let columns = "id, cluster, digest, media_type, object_counts::text, size_bytes, created_at, created_by"
 
-    /// Stores the uploaded bytes (after any gzip decoding) compressed anew; they never change afterwards.
+    /// Stores the uploaded bytes (after any gzip decoding) compressed anew; they never change
+    /// afterwards. When the cluster's newest snapshot has the same digest, that one is returned
+    /// (`created` false) and nothing is stored: a collector uploading an unchanged cluster every
+    /// night adds nothing. Uploads for one cluster are serialised, so two identical ones store one.
     public func create(
         cluster: String, bytes: [UInt8], mediaType: String, objectCounts: [String: Int], context: ChangeContext
-    ) async throws -> SnapshotRecord {
-        let now = clock.now()
+    ) async throws -> (record: SnapshotRecord, created: Bool) {
         let digest = "sha256:" + SHA256Digest.hex(bytes)
+        if let latest = try await latest(cluster: cluster), latest.digest == digest { return (latest, false) }
+        let now = clock.now()
         let compressed = try Gzip.compress(bytes)
         let counts = String(decoding: try CanonicalJSON.encode(objectCounts), as: UTF8.self)
         return try await database.withTransaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey), hashtext(\(cluster)))", logger: database.logger)
+            let newest = try await connection.first(
+                "SELECT \(unescaped: Self.columns) FROM snapshots WHERE cluster = \(cluster) ORDER BY id DESC LIMIT 1", logger: database.logger,
+                decode: Self.decode)
+            if let newest, newest.digest == digest { return (newest, false) }
             let record = try await connection.returning(
                 """
                 INSERT INTO snapshots (cluster, digest, media_type, object_counts, size_bytes, content_gzip, created_at, created_by)
@@ -27,7 +36,34 @@ public struct SnapshotStore: Sendable {
             try await audit.append(
                 context.record(action: "snapshot.create", targetType: "snapshot", targetID: String(record.id), stateDigest: record.digest),
                 on: connection)
-            return record
+            return (record, true)
+        }
+    }
+
+    /// The advisory lock class for serialising one cluster's uploads and prunes ("WARDSNAP").
+    static let lockKey: Int32 = 0x5741_5244
+
+    /// Deletes each cluster's snapshots beyond its newest `keep`, except those an attestation or a
+    /// review names as its evidence, recording each deletion. Returns how many it deleted.
+    public func prune(keep: Int, context: ChangeContext) async throws -> Int {
+        try await database.withTransaction { connection in
+            let pruned = try await connection.all(
+                """
+                WITH ranked AS (
+                    SELECT id, row_number() OVER (PARTITION BY cluster ORDER BY id DESC) AS rank FROM snapshots
+                )
+                DELETE FROM snapshots s USING ranked
+                WHERE s.id = ranked.id AND ranked.rank > \(keep)
+                  AND NOT EXISTS (SELECT 1 FROM attestations a WHERE a.snapshot_id = s.id)
+                  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE (r.evidence -> 'snapshot' ->> 'id')::bigint = s.id)
+                RETURNING s.id, s.digest
+                """, logger: database.logger
+            ) { row in try row.decode((Int64, String).self) }
+            for (id, digest) in pruned {
+                try await audit.append(
+                    context.record(action: "snapshot.prune", targetType: "snapshot", targetID: String(id), stateDigest: digest), on: connection)
+            }
+            return pruned.count
         }
     }
 

@@ -16,6 +16,7 @@ public struct Stores: Sendable {
     public let notifications: NotificationStore
     public let attestations: AttestationStore
     public let idempotency: IdempotencyStore
+    public let statistics: TableStatistics
 
     /// `deliveryAttempts`: how many times a queued webhook delivery is tried before it fails.
     public init(database: Database, clock: any WallClock = SystemWallClock(), deliveryAttempts: Int = RetryBackoff().maxAttempts) {
@@ -34,5 +35,6 @@ public struct Stores: Sendable {
         self.notifications = notifications
         self.attestations = AttestationStore(database: database, audit: audit, clock: clock)
         self.idempotency = IdempotencyStore(database: database, clock: clock)
+        self.statistics = TableStatistics(database: database)
     }
 }

@@ -31,14 +31,15 @@ struct WardenEnvironment {
         }
         var app = AppSettings()
         var scheduler = SchedulerSettings()
-        for (name, range, apply) in [
-            ("WARDEN_SCHEDULER_INTERVAL_SECONDS", 0...86_400, { (v: Int) in scheduler.interval = v }),
-            ("WARDEN_DELIVERY_INTERVAL_SECONDS", 1...3600, { (v: Int) in scheduler.deliveryInterval = v }),
-            ("WARDEN_DELIVERY_LEASE_SECONDS", 1...3600, { (v: Int) in scheduler.deliveryLease = v }),
-        ] as [(String, ClosedRange<Int>, (Int) -> Void)] {
+        for (name, unit, range, apply) in [
+            ("WARDEN_SCHEDULER_INTERVAL_SECONDS", "seconds", 0...86_400, { (v: Int) in scheduler.interval = v }),
+            ("WARDEN_DELIVERY_INTERVAL_SECONDS", "seconds", 1...3600, { (v: Int) in scheduler.deliveryInterval = v }),
+            ("WARDEN_DELIVERY_LEASE_SECONDS", "seconds", 1...3600, { (v: Int) in scheduler.deliveryLease = v }),
+            ("WARDEN_SNAPSHOTS_KEPT", "snapshots", 1...100_000, { (v: Int) in scheduler.snapshotsKept = v }),
+        ] as [(String, String, ClosedRange<Int>, (Int) -> Void)] {
             guard let text = env[name] else { continue }
             guard let value = Int(text), range.contains(value) else {
-                throw Invalid(description: "\(name) must be a whole number of seconds from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+                throw Invalid(description: "\(name) must be a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
             }
             apply(value)
         }

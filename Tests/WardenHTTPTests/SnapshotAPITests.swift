@@ -40,6 +40,25 @@ struct SnapshotAPITests {
         }
     }
 
+    /// An unchanged cluster uploaded again: 200 with the snapshot it already has, nothing stored.
+    @Test func theSameSnapshotAgainIs200AndStoresNothing() async throws {
+        try await withLiveServer { server, client in
+            let bytes = Array(SnapshotFixtures.cluster.utf8)
+            let first = try await Self.upload(client, token: server.tokens.admin, bytes: bytes)
+            #expect(first.status == .created)
+            let before = try await rowCounts(server)
+            let again = try await Self.upload(
+                client, token: server.tokens.collector, bytes: try Gzip.compress(bytes), headers: ["Content-Encoding": "gzip"])
+            #expect(again.status == .ok, "\(again.text)")
+            #expect(again.json?["id"] as? Int == first.json?["id"] as? Int)
+            #expect(again.headers[.location] == first.headers[.location])
+            #expect(try await rowCounts(server) == before)
+            _ = try await server.scheduler.runPass()
+            let metrics = try await client.call(.get, "/metrics", token: nil)
+            #expect(metrics.text.contains(#"warden_table_bytes{table="snapshots"}"#), "table sizes are exported")
+        }
+    }
+
     @Test func gzipAndYAMLUploads() async throws {
         try await withLiveServer { server, client in
             let bytes = Array(SnapshotFixtures.cluster.utf8)

@@ -10,6 +10,8 @@ public struct SchedulerSettings: Sendable {
     /// Seconds a claimed delivery is held before another replica may take it.
     public var deliveryLease: Int = 60
     public var backoff = RetryBackoff()
+    /// Snapshots kept per cluster; older ones are pruned unless an attestation or a review names them.
+    public var snapshotsKept = 30
 
     public init() {}
 }

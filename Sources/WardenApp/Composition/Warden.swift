@@ -49,7 +49,8 @@ public final class Warden: Sendable {
             store: stores.notifications, client: client, clock: clock, backoff: settings.scheduler.backoff,
             lease: TimeInterval(settings.scheduler.deliveryLease), logger: logger)
         self.scheduler = ReviewScheduler(
-            reviews: stores.reviews, deliverer: deliverer, idempotency: stores.idempotency, evidence: evidence, clock: clock,
+            reviews: stores.reviews, deliverer: deliverer, idempotency: stores.idempotency, snapshots: stores.snapshots,
+            statistics: stores.statistics, snapshotsKept: settings.scheduler.snapshotsKept, evidence: evidence, clock: clock,
             backoff: SchedulerBackoff(backoff: settings.scheduler.backoff), logger: logger)
     }
 

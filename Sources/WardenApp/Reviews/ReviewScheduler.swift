@@ -11,6 +11,9 @@ public struct ReviewScheduler: Sendable {
     let reviews: ReviewStore
     let deliverer: WebhookDeliverer
     let idempotency: IdempotencyStore
+    let snapshots: SnapshotStore
+    let statistics: TableStatistics
+    let snapshotsKept: Int
     let evidence: ReviewEvidenceCollector
     let clock: any WallClock
     let backoff: SchedulerBackoff
@@ -25,10 +28,12 @@ public struct ReviewScheduler: Sendable {
         public var idempotencyKeysPurged = 0
         /// Agents whose review could not be opened this pass; each is tried again after a backoff.
         public var failed = 0
+        public var snapshotsPruned = 0
 
         public var description: String {
             "opened \(opened) reviews, planned notices for \(reviewsPlanned), attempted \(deliveriesAttempted) deliveries"
-                + ", purged \(idempotencyKeysPurged) expired idempotency keys" + (failed > 0 ? ", \(failed) agents failed" : "")
+                + ", purged \(idempotencyKeysPurged) expired idempotency keys" + ", pruned \(snapshotsPruned) snapshots"
+                + (failed > 0 ? ", \(failed) agents failed" : "")
         }
     }
 
@@ -58,7 +63,17 @@ public struct ReviewScheduler: Sendable {
         }
         // Replayable responses older than 24 hours are never replayed; nothing else removes them.
         report.idempotencyKeysPurged = try await idempotency.purgeExpired()
+        report.snapshotsPruned = try await snapshots.prune(keep: snapshotsKept, context: Self.context)
+        try await recordTableSizes()
         return report
+    }
+
+    /// `warden_table_bytes` and `warden_table_rows` per table, for alerting on growth.
+    private func recordTableSizes() async throws {
+        for table in try await statistics.tables() {
+            Gauge(label: "warden_table_bytes", dimensions: [("table", table.name)]).record(table.bytes)
+            Gauge(label: "warden_table_rows", dimensions: [("table", table.name)]).record(table.estimatedRows)
+        }
     }
 
     private enum Opening { case opened, skipped, failed }

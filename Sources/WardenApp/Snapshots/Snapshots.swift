@@ -24,16 +24,19 @@ public struct Snapshots: Sendable {
 
     /// Stores a snapshot after checking who may upload it and that it parses; throws the parser's
     /// `SnapshotError` with every issue when it does not.
-    public func upload(_ upload: Upload, body: [UInt8], by principal: Principal, context: ChangeContext) async throws -> SnapshotRecord {
+    /// `created` is false when the cluster's newest snapshot was the same, which is returned instead.
+    public func upload(
+        _ upload: Upload, body: [UInt8], by principal: Principal, context: ChangeContext
+    ) async throws -> (record: SnapshotRecord, created: Bool) {
         try checkMayUpload(cluster: upload.cluster, principal: principal)
         let bytes = upload.gzipped ? try decompress(body) : body
         try upload.mediaType.checkLooksRight(bytes)
         let snapshot = try Snapshot(parsing: bytes)
-        let record = try await store.create(
+        let (record, created) = try await store.create(
             cluster: upload.cluster, bytes: bytes, mediaType: upload.mediaType.rawValue, objectCounts: snapshot.objectCounts,
             context: context)
         await cache.insert(.init(record: record, snapshot: snapshot, authorizer: snapshot.makeAuthorizer()))
-        return record
+        return (record, created)
     }
 
     /// Collector tokens upload for the clusters they name only. HTTP asks before reading the body.

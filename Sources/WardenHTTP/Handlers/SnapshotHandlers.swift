@@ -15,13 +15,15 @@ extension WardenAPI {
         }
         let upload = Snapshots.Upload(
             cluster: cluster, mediaType: try Self.snapshotMediaType(raw.contentType), gzipped: try Self.isGzipped(raw.contentEncoding))
-        let record: SnapshotRecord
+        let stored: (record: SnapshotRecord, created: Bool)
         do {
-            record = try await app.snapshots.upload(upload, body: raw.bytes, by: principal, context: scope.changeContext)
+            stored = try await app.snapshots.upload(upload, body: raw.bytes, by: principal, context: scope.changeContext)
         } catch let error as SnapshotError {
             throw Self.problem(error, slug: "invalid-snapshot", title: "The snapshot is malformed")
         }
-        return .created(.init(headers: .init(location: "/v1/snapshots/\(record.id)"), body: .json(Self.schema(record))))
+        let location = "/v1/snapshots/\(stored.record.id)"
+        guard stored.created else { return .ok(.init(headers: .init(location: location), body: .json(Self.schema(stored.record)))) }
+        return .created(.init(headers: .init(location: location), body: .json(Self.schema(stored.record))))
     }
 
     /// Whether `Content-Encoding` says gzip; anything but gzip or none is refused.
