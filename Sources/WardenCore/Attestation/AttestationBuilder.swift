@@ -127,14 +127,35 @@ public enum AttestationBuilder {
 
     static func agentPartial(_ input: AttestationAgentInput, authorizer: RBACAuthorizer, index: AttestationIndex,
                              present: Set<ServiceAccountIdentity>, aggregated: Set<String>) -> AgentPartial {
-        let fields = input.agent.fields
-        let agent = AttestedAgent(id: input.agent.id, name: fields.name, namespace: fields.namespace, serviceAccount: fields.serviceAccount,
-                                  owner: fields.owner, riskTier: fields.riskTier, status: fields.status)
-        let identity = AgentIdentity(namespace: fields.namespace, serviceAccount: fields.serviceAccount)
+        let agent = attestedAgent(input.agent)
+        let identity = AgentIdentity(namespace: agent.namespace, serviceAccount: agent.serviceAccount)
+        // Computed once per agent: drift, guardrails, exposure and capabilities all read it.
         let perms = authorizer.effectivePermissions(of: identity.identity)
         let isPresent = present.contains(identity.identity)
+        let approved = input.baseline.flatMap { $0.status == .approved ? $0 : nil }
+        let drift = approved.map { AttestationDrift.compare(permissions: perms, grants: $0.content.grants) } ?? AgentDrift(compared: false)
+        let guardrails = AttestationGuardrails.run(agent: identity, permissions: perms, index: index,
+                                                   expectations: approved?.content.expectations ?? .default,
+                                                   aggregatedClusterRoles: aggregated)
+        // Guardrail findings first, then drift's; exceptions apply to both.
+        var exceptable = guardrails.findings.map { ($0, "") }
+        if approved != nil { exceptable += AttestationDrift.findings(drift, agent: identity) }
+        let fixed = attestationFindings(input, agent: agent, identity: identity, permissions: perms, approved: approved,
+                                        agentWorkloads: guardrails.workloads.count, present: isPresent)
+        return AgentPartial(agent: agent, identity: identity, present: isPresent, baseline: baselineInfo(approved), review: input.review,
+                            permissions: permissionBindings(perms), unresolved: perms.unresolvedBindings, drift: drift,
+                            exposure: exposureScopes(perms, index: index), capabilities: AttestationExposure.capabilities(of: perms),
+                            exceptable: exceptable, fixed: fixed)
+    }
 
-        // Permissions.
+    static func attestedAgent(_ registered: Agent) -> AttestedAgent {
+        let fields = registered.fields
+        return AttestedAgent(id: registered.id, name: fields.name, namespace: fields.namespace, serviceAccount: fields.serviceAccount,
+                             owner: fields.owner, riskTier: fields.riskTier, status: fields.status)
+    }
+
+    /// Every applying binding with all its rules: cluster-wide ones first, then RoleBindings by namespace.
+    static func permissionBindings(_ perms: EffectivePermissions) -> [PermissionBinding] {
         var permissions: [PermissionBinding] = []
         for b in perms.clusterWide {
             permissions.append(PermissionBinding(scope: BaselineGrant.clusterWide, bindingKind: b.source.bindingKind, bindingName: b.source.bindingName,
@@ -147,86 +168,87 @@ public enum AttestationBuilder {
                                                      subject: AttestationDrift.boundSubject(b.subject, bindingNamespace: ns.namespace), rules: b.rules))
             }
         }
+        return permissions
+    }
 
-        // Baseline and drift.
-        let approved = input.baseline.flatMap { $0.status == .approved ? $0 : nil }
-        let baselineInfo: AttestationBaselineInfo
-        let drift: AgentDrift
-        var exceptable: [(Finding, String)] = []
-        if let b = approved {
-            baselineInfo = AttestationBaselineInfo(
-                status: .approved, version: b.version, digest: b.digest.isEmpty ? b.content.digest : b.digest, approvedBy: b.decidedBy,
-                approvedAt: b.decidedAt, acceptedRisk: b.acceptedRisk, grants: b.content.grants.count,
-                rules: b.content.grants.reduce(0) { $0 + $1.rules.count })
-            drift = AttestationDrift.compare(permissions: perms, grants: b.content.grants)
-            exceptable += AttestationDrift.findings(drift, agent: identity)
-        } else {
-            baselineInfo = AttestationBaselineInfo(status: .missing)
-            drift = AgentDrift(compared: false)
-        }
+    /// What the report says of the baseline that was compared; `missing` when none is approved.
+    static func baselineInfo(_ approved: Baseline?) -> AttestationBaselineInfo {
+        guard let b = approved else { return AttestationBaselineInfo(status: .missing) }
+        return AttestationBaselineInfo(
+            status: .approved, version: b.version, digest: b.digest.isEmpty ? b.content.digest : b.digest, approvedBy: b.decidedBy,
+            approvedAt: b.decidedAt, acceptedRisk: b.acceptedRisk, grants: b.content.grants.count,
+            rules: b.content.grants.reduce(0) { $0 + $1.rules.count })
+    }
 
-        // Guardrails on its live objects.
-        let outcome = AttestationGuardrails.run(agent: identity, permissions: perms, index: index,
-                                                expectations: approved?.content.expectations ?? .default,
-                                                aggregatedClusterRoles: aggregated)
-        exceptable = outcome.findings.map { ($0, "") } + exceptable
-
-        // Exposure and capabilities.
-        let exposure: [ExposureScope] = AttestationExposure.workloadGrants(perms).map { scope, grants in
+    /// Where the agent can run pods and as whom. A cluster-wide scope lists nobody by name (every
+    /// ServiceAccount of the snapshot would be listed once per agent); it counts them.
+    static func exposureScopes(_ perms: EffectivePermissions, index: AttestationIndex) -> [ExposureScope] {
+        AttestationExposure.workloadGrants(perms).map { scope, grants in
             if scope == BaselineGrant.clusterWide {
                 return ExposureScope(scope: scope, grants: grants, serviceAccounts: nil, serviceAccountCount: index.serviceAccounts.count)
             }
             let names = index.serviceAccountNames(in: scope)
             return ExposureScope(scope: scope, grants: grants, serviceAccounts: names, serviceAccountCount: names.count)
         }
-        let capabilities = AttestationExposure.capabilities(of: perms)
+    }
 
-        // Attestation findings.
-        var fixed: [AttestationFinding] = []
+    /// The agent-level ATT findings (no baseline, review standing, suspension, ServiceAccount
+    /// missing). They cannot be excepted; fingerprints are set in `finalize`.
+    static func attestationFindings(_ input: AttestationAgentInput, agent: AttestedAgent, identity: AgentIdentity,
+                                    permissions perms: EffectivePermissions, approved: Baseline?, agentWorkloads: Int,
+                                    present: Bool) -> [AttestationFinding] {
         let saObject = FindingObject(kind: "ServiceAccount", namespace: identity.namespace, name: identity.serviceAccount)
-        func add(_ id: AttestationRuleID, _ message: String, severity: AttestationSeverity? = nil) {
+        func finding(_ id: AttestationRuleID, _ message: String, severity: AttestationSeverity? = nil) -> AttestationFinding {
             let rule = AttestationRules.rule(id)
-            fixed.append(AttestationFinding(id: rule.id, severity: severity ?? rule.severity, message: message, remediation: rule.remediation,
-                                            agentID: agent.id, agent: agent.name, object: saObject))
+            return AttestationFinding(id: rule.id, severity: severity ?? rule.severity, message: message, remediation: rule.remediation,
+                                      agentID: agent.id, agent: agent.name, object: saObject)
         }
+        var fixed: [AttestationFinding] = []
         if approved == nil {
             let why = input.baseline.map { " (version \($0.version) is \($0.status.rawValue))" } ?? ""
-            add(.noBaseline, "agent \(agent.name) (\(identity)) has no approved baseline\(why)")
+            fixed.append(finding(.noBaseline, "agent \(agent.name) (\(identity)) has no approved baseline\(why)"))
         }
-        switch input.review.standing {
-        case .overdue:
-            let due = input.review.nextReviewDue.map { " since \(RFC3339.string(from: $0))" } ?? ""
-            add(.reviewOverdue, "agent \(agent.name)'s access review is overdue\(due)")
-        case .due:
-            let due = input.review.nextReviewDue.map { " on \(RFC3339.string(from: $0))" } ?? ""
-            add(.reviewDue, "agent \(agent.name)'s access review is due\(due)")
-        case .notScheduled:
-            add(.reviewNotScheduled, "agent \(agent.name) has no access review scheduled")
-        case .current:
-            break
+        if let (id, message) = reviewFinding(input.review, agent: agent) { fixed.append(finding(id, message)) }
+        if agent.status == .suspended {
+            let (message, severity) = suspensionFinding(perms, agentWorkloads: agentWorkloads, agent: agent)
+            fixed.append(finding(.agentSuspended, message, severity: severity))
         }
-        if fields.status == .suspended {
-            let live = perms.clusterWide.contains { AttestationDrift.grantsBeyondDefaults($0, clusterWide: true) }
-                || perms.namespaces.contains { $0.bindings.contains { AttestationDrift.grantsBeyondDefaults($0, clusterWide: false) } }
-            let running = outcome.workloads.count
-            if live || running > 0 {
-                var what: [String] = []
-                if live { what.append("its ServiceAccount still holds permissions") }
-                if running > 0 { what.append("\(running) workload\(running == 1 ? "" : "s") still run as it") }
-                add(.agentSuspended, "agent \(agent.name) is suspended, but \(what.joined(separator: " and "))")
-            } else {
-                add(.agentSuspended, "agent \(agent.name) is suspended; its ServiceAccount holds no permissions and runs no workloads",
-                    severity: .info)
-            }
+        if !present {
+            fixed.append(finding(.serviceAccountMissing, "agent \(agent.name)'s ServiceAccount \(identity) is not in the snapshot"
+                + (perms.isEmpty ? "" : "; bindings still grant that name permissions")))
         }
-        if !isPresent {
-            add(.serviceAccountMissing, "agent \(agent.name)'s ServiceAccount \(identity) is not in the snapshot"
-                + (perms.isEmpty ? "" : "; bindings still grant that name permissions"))
-        }
+        return fixed
+    }
 
-        return AgentPartial(agent: agent, identity: identity, present: isPresent, baseline: baselineInfo, review: input.review,
-                            permissions: permissions, unresolved: perms.unresolvedBindings, drift: drift, exposure: exposure,
-                            capabilities: capabilities, exceptable: exceptable, fixed: fixed)
+    /// ATT-002/003/004 from where the agent stands in its review schedule; nil when current.
+    static func reviewFinding(_ review: AgentReviewState, agent: AttestedAgent) -> (AttestationRuleID, String)? {
+        switch review.standing {
+        case .overdue:
+            let due = review.nextReviewDue.map { " since \(RFC3339.string(from: $0))" } ?? ""
+            return (.reviewOverdue, "agent \(agent.name)'s access review is overdue\(due)")
+        case .due:
+            let due = review.nextReviewDue.map { " on \(RFC3339.string(from: $0))" } ?? ""
+            return (.reviewDue, "agent \(agent.name)'s access review is due\(due)")
+        case .notScheduled:
+            return (.reviewNotScheduled, "agent \(agent.name) has no access review scheduled")
+        case .current:
+            return nil
+        }
+    }
+
+    /// ATT-005 for a suspended agent: at the rule's severity while its ServiceAccount still holds
+    /// permissions beyond the platform defaults or runs workloads, else informational.
+    static func suspensionFinding(_ perms: EffectivePermissions, agentWorkloads running: Int,
+                                  agent: AttestedAgent) -> (String, AttestationSeverity?) {
+        let live = perms.clusterWide.contains { AttestationDrift.grantsBeyondDefaults($0, clusterWide: true) }
+            || perms.namespaces.contains { $0.bindings.contains { AttestationDrift.grantsBeyondDefaults($0, clusterWide: false) } }
+        guard live || running > 0 else {
+            return ("agent \(agent.name) is suspended; its ServiceAccount holds no permissions and runs no workloads", .info)
+        }
+        var what: [String] = []
+        if live { what.append("its ServiceAccount still holds permissions") }
+        if running > 0 { what.append("\(running) workload\(running == 1 ? "" : "s") still run as it") }
+        return ("agent \(agent.name) is suspended, but \(what.joined(separator: " and "))", nil)
     }
 
     static func finalize(_ p: AgentPartial, exceptions: [GuardrailException], now: Date, index: AttestationIndex,
