@@ -595,11 +595,6 @@ public final class RBACAuthorizer: Sendable {
                                     namespaces: namespaces, unresolvedBindings: unresolved)
     }
 
-    /// Alias of `effectivePermissions(user:groups:)`.
-    public func effectiveRules(user: String, groups: [String]) -> EffectivePermissions {
-        effectivePermissions(user: user, groups: groups)
-    }
-
     /// Effective permissions of a service account, with its implicit groups.
     public func effectivePermissions(of serviceAccount: ServiceAccountIdentity) -> EffectivePermissions {
         effectivePermissions(user: serviceAccount.username, groups: serviceAccount.implicitGroups)

@@ -101,18 +101,4 @@ public struct AttestationReport: Sendable, Hashable, Codable {
     public func digest() throws -> String {
         "sha256:" + SHA256.hash(data: try canonicalJSON()).hexString
     }
-
-    /// Decodes a report from its canonical JSON (or any JSON with RFC 3339 times).
-    public static func decode(_ bytes: [UInt8]) throws -> AttestationReport {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { d in
-            let c = try d.singleValueContainer()
-            let text = try c.decode(String.self)
-            guard let date = RFC3339.date(from: text) else {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an RFC 3339 time: \(text)")
-            }
-            return date
-        }
-        return try decoder.decode(AttestationReport.self, from: Data(bytes))
-    }
 }
