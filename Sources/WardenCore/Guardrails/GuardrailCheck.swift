@@ -68,43 +68,14 @@ public struct GuardrailInput: Sendable {
             } catch {
                 throw GuardrailInputError(file: file.uri, error: error)
             }
-            var items: [JSONValue] = []
-            do {
-                items = try JSONDocument(parsing: listBytes).root.value["items"]?.arrayValue ?? []
-            } catch {
-                throw GuardrailInputError(file: file.uri, error: SnapshotError(SnapshotIssue(code: .invalidJSON, message: "\(error)")))
-            }
+            var items = try listItems(listBytes, file: file)
             if items.isEmpty { continue }
-            let lines = documentLines(file.bytes, count: items.count)
-            var patched = false
-            for (i, item) in items.enumerated() {
-                let kind = item["kind"]?.stringValue ?? ""
-                let group = KubeKinds.group(ofAPIVersion: item["apiVersion"]?.stringValue ?? "")
-                if kind == "Policy" && group == "audit.k8s.io" {
-                    var name = item["metadata"]?["name"]?.stringValue ?? ""
-                    if name.isEmpty {
-                        name = audit.isEmpty ? "audit-policy" : "audit-policy-\(audit.count + 1)"
-                        var o = item.objectValue ?? [:]
-                        var meta = o["metadata"]?.objectValue ?? [:]
-                        meta["name"] = .string(name)
-                        o["metadata"] = .object(meta)
-                        items[i] = .object(o)
-                        patched = true
-                    }
-                    let object = FindingObject(kind: "Policy", name: name)
-                    audit.append((object, item))
-                }
-                if let name = items[i]["metadata"]?["name"]?.stringValue, !kind.isEmpty {
-                    let ns = items[i]["metadata"]?["namespace"]?.stringValue
-                    let namespaced = KubeKinds.isNamespaced(kind: kind, group: group) ?? true
-                    let object = FindingObject(kind: kind, namespace: namespaced ? ns : nil, name: name)
-                    if locations[object] == nil { locations[object] = (file.uri, lines?[i]) }
-                }
-            }
+            let named = nameAuditPolicies(&items, into: &audit)
+            recordLocations(items, of: file, in: &locations)
             let snapshot: Snapshot
             do {
                 // The flattened JSON List (YAML is parsed once, by listJSON); item indexes are unchanged.
-                let input = patched ? JSONValue.object(["apiVersion": "v1", "kind": "List", "items": .array(items)]).jsonBytes() : listBytes
+                let input = named ? JSONValue.object(["apiVersion": "v1", "kind": "List", "items": .array(items)]).jsonBytes() : listBytes
                 snapshot = try parser.parse(input)
             } catch {
                 throw GuardrailInputError(file: file.uri, error: error)
@@ -116,6 +87,51 @@ public struct GuardrailInput: Sendable {
         }
         return GuardrailInput(snapshot: Snapshot(format: .yaml, rbac: rbac, objects: objects, objectCounts: counts, itemCount: itemCount),
                               auditPolicies: audit, locations: locations)
+    }
+
+    /// The items of a flattened JSON List.
+    static func listItems(_ listBytes: [UInt8], file: ManifestFile) throws(GuardrailInputError) -> [JSONValue] {
+        do {
+            return try JSONDocument(parsing: listBytes).root.value["items"]?.arrayValue ?? []
+        } catch {
+            throw GuardrailInputError(file: file.uri, error: SnapshotError(SnapshotIssue(code: .invalidJSON, message: "\(error)")))
+        }
+    }
+
+    /// Lists the audit.k8s.io Policies among `items`, naming those without metadata.name (in the
+    /// items too, so the snapshot parser accepts them: audit-policy, audit-policy-2, ...). Returns
+    /// whether an item was changed.
+    static func nameAuditPolicies(_ items: inout [JSONValue], into audit: inout [(object: FindingObject, body: JSONValue)]) -> Bool {
+        var named = false
+        for (i, item) in items.enumerated() {
+            guard item["kind"]?.stringValue == "Policy",
+                  KubeKinds.group(ofAPIVersion: item["apiVersion"]?.stringValue ?? "") == "audit.k8s.io" else { continue }
+            var name = item["metadata"]?["name"]?.stringValue ?? ""
+            if name.isEmpty {
+                name = audit.isEmpty ? "audit-policy" : "audit-policy-\(audit.count + 1)"
+                var o = item.objectValue ?? [:]
+                var meta = o["metadata"]?.objectValue ?? [:]
+                meta["name"] = .string(name)
+                o["metadata"] = .object(meta)
+                items[i] = .object(o)
+                named = true
+            }
+            audit.append((FindingObject(kind: "Policy", name: name), item))
+        }
+        return named
+    }
+
+    /// Where each named object of the file is (its first occurrence wins), so findings can say.
+    static func recordLocations(_ items: [JSONValue], of file: ManifestFile, in locations: inout [FindingObject: (file: String?, line: Int?)]) {
+        let lines = documentLines(file.bytes, count: items.count)
+        for (i, item) in items.enumerated() {
+            let kind = item["kind"]?.stringValue ?? ""
+            guard let name = item["metadata"]?["name"]?.stringValue, !kind.isEmpty else { continue }
+            let group = KubeKinds.group(ofAPIVersion: item["apiVersion"]?.stringValue ?? "")
+            let namespaced = KubeKinds.isNamespaced(kind: kind, group: group) ?? true
+            let object = FindingObject(kind: kind, namespace: namespaced ? item["metadata"]?["namespace"]?.stringValue : nil, name: name)
+            if locations[object] == nil { locations[object] = (file.uri, lines?[i]) }
+        }
     }
 
     /// The first content line of each YAML document, when the file is YAML with one object per
