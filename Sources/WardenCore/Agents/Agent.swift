@@ -23,6 +23,8 @@ public struct AgentFields: Sendable, Hashable, Codable {
     public var escalationContact: String?
     /// Overrides the risk tier's review interval.
     public var reviewIntervalDays: Int?
+    /// The longest review interval, in days, an agent or a review policy may set (ten years).
+    public static let maxReviewIntervalDays = 3650
     /// When the next review falls due. Warden sets it from approvals and decisions; an admin may
     /// set it directly, to line reviews up with quarter ends.
     public var nextReviewDue: Date?
@@ -62,8 +64,8 @@ public struct AgentFields: Sendable, Hashable, Codable {
         Self.checkText(owner, max: 253, pointer: "/owner", into: &issues)
         Self.checkText(purpose, max: 2000, pointer: "/purpose", into: &issues)
         if let escalationContact { Self.checkText(escalationContact, max: 253, pointer: "/escalationContact", into: &issues) }
-        if let days = reviewIntervalDays, !(1...ReviewPolicy.maxIntervalDays).contains(days) {
-            issues.add("/reviewIntervalDays", "must be between 1 and \(ReviewPolicy.maxIntervalDays) days")
+        if let days = reviewIntervalDays, !(1...Self.maxReviewIntervalDays).contains(days) {
+            issues.add("/reviewIntervalDays", "must be between 1 and \(Self.maxReviewIntervalDays) days")
         }
         if labels.count > 64 { issues.add("/labels", "must have at most 64 entries") }
         for (key, value) in labels.sorted(by: { $0.key < $1.key }) {

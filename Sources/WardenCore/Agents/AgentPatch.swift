@@ -91,8 +91,8 @@ public struct AgentPatch: Sendable, Equatable {
                 switch object[key] {
                 case .some(.none): patch.reviewIntervalDays = .some(nil)
                 case .some(.some(let value)):
-                    if let days = Self.integer(value), (1...ReviewPolicy.maxIntervalDays).contains(days) { patch.reviewIntervalDays = days } else {
-                        issues.add("/reviewIntervalDays", "must be a whole number of days from 1 to \(ReviewPolicy.maxIntervalDays), or null")
+                    if let days = Self.integer(value), (1...AgentFields.maxReviewIntervalDays).contains(days) { patch.reviewIntervalDays = days } else {
+                        issues.add("/reviewIntervalDays", "must be a whole number of days from 1 to \(AgentFields.maxReviewIntervalDays), or null")
                     }
                 case .none: break
                 }

@@ -20,12 +20,6 @@ public struct AttestationSnapshotRef: Sendable, Hashable, Codable {
     }
 }
 
-/// Where an agent stands in its review schedule.
-public enum ReviewStanding: String, Sendable, Hashable, Codable, CaseIterable {
-    case current, due, overdue
-    case notScheduled = "not_scheduled"
-}
-
 public struct AgentReviewState: Sendable, Hashable, Codable {
     public var standing: ReviewStanding
     public var nextReviewDue: Date?

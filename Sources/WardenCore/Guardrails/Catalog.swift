@@ -119,8 +119,6 @@ extension Array where Element == GuardrailReference {
     public var kubescape: [String] { filter { $0.framework == "Kubescape" }.map(\.id) }
     /// Checkov check ids, such as CKV_K8S_49.
     public var checkov: [String] { filter { $0.framework == "Checkov" }.map(\.id) }
-    /// Pod Security Standards levels (baseline, restricted).
-    public var podSecurityStandards: [String] { filter { $0.framework == "Pod Security Standards" }.map(\.id) }
 }
 
 public enum GuardrailCatalog {

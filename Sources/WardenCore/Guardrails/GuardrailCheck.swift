@@ -68,43 +68,14 @@ public struct GuardrailInput: Sendable {
             } catch {
                 throw GuardrailInputError(file: file.uri, error: error)
             }
-            var items: [JSONValue] = []
-            do {
-                items = try JSONDocument(parsing: listBytes).root.value["items"]?.arrayValue ?? []
-            } catch {
-                throw GuardrailInputError(file: file.uri, error: SnapshotError(SnapshotIssue(code: .invalidJSON, message: "\(error)")))
-            }
+            var items = try listItems(listBytes, file: file)
             if items.isEmpty { continue }
-            let lines = documentLines(file.bytes, count: items.count)
-            var patched = false
-            for (i, item) in items.enumerated() {
-                let kind = item["kind"]?.stringValue ?? ""
-                let group = KubeKinds.group(ofAPIVersion: item["apiVersion"]?.stringValue ?? "")
-                if kind == "Policy" && group == "audit.k8s.io" {
-                    var name = item["metadata"]?["name"]?.stringValue ?? ""
-                    if name.isEmpty {
-                        name = audit.isEmpty ? "audit-policy" : "audit-policy-\(audit.count + 1)"
-                        var o = item.objectValue ?? [:]
-                        var meta = o["metadata"]?.objectValue ?? [:]
-                        meta["name"] = .string(name)
-                        o["metadata"] = .object(meta)
-                        items[i] = .object(o)
-                        patched = true
-                    }
-                    let object = FindingObject(kind: "Policy", name: name)
-                    audit.append((object, item))
-                }
-                if let name = items[i]["metadata"]?["name"]?.stringValue, !kind.isEmpty {
-                    let ns = items[i]["metadata"]?["namespace"]?.stringValue
-                    let namespaced = KubeKinds.isNamespaced(kind: kind, group: group) ?? true
-                    let object = FindingObject(kind: kind, namespace: namespaced ? ns : nil, name: name)
-                    if locations[object] == nil { locations[object] = (file.uri, lines?[i]) }
-                }
-            }
+            let named = nameAuditPolicies(&items, into: &audit)
+            recordLocations(items, of: file, in: &locations)
             let snapshot: Snapshot
             do {
                 // The flattened JSON List (YAML is parsed once, by listJSON); item indexes are unchanged.
-                let input = patched ? JSONValue.object(["apiVersion": "v1", "kind": "List", "items": .array(items)]).jsonBytes() : listBytes
+                let input = named ? JSONValue.object(["apiVersion": "v1", "kind": "List", "items": .array(items)]).jsonBytes() : listBytes
                 snapshot = try parser.parse(input)
             } catch {
                 throw GuardrailInputError(file: file.uri, error: error)
@@ -116,6 +87,51 @@ public struct GuardrailInput: Sendable {
         }
         return GuardrailInput(snapshot: Snapshot(format: .yaml, rbac: rbac, objects: objects, objectCounts: counts, itemCount: itemCount),
                               auditPolicies: audit, locations: locations)
+    }
+
+    /// The items of a flattened JSON List.
+    static func listItems(_ listBytes: [UInt8], file: ManifestFile) throws(GuardrailInputError) -> [JSONValue] {
+        do {
+            return try JSONDocument(parsing: listBytes).root.value["items"]?.arrayValue ?? []
+        } catch {
+            throw GuardrailInputError(file: file.uri, error: SnapshotError(SnapshotIssue(code: .invalidJSON, message: "\(error)")))
+        }
+    }
+
+    /// Lists the audit.k8s.io Policies among `items`, naming those without metadata.name (in the
+    /// items too, so the snapshot parser accepts them: audit-policy, audit-policy-2, ...). Returns
+    /// whether an item was changed.
+    static func nameAuditPolicies(_ items: inout [JSONValue], into audit: inout [(object: FindingObject, body: JSONValue)]) -> Bool {
+        var named = false
+        for (i, item) in items.enumerated() {
+            guard item["kind"]?.stringValue == "Policy",
+                  KubeKinds.group(ofAPIVersion: item["apiVersion"]?.stringValue ?? "") == "audit.k8s.io" else { continue }
+            var name = item["metadata"]?["name"]?.stringValue ?? ""
+            if name.isEmpty {
+                name = audit.isEmpty ? "audit-policy" : "audit-policy-\(audit.count + 1)"
+                var o = item.objectValue ?? [:]
+                var meta = o["metadata"]?.objectValue ?? [:]
+                meta["name"] = .string(name)
+                o["metadata"] = .object(meta)
+                items[i] = .object(o)
+                named = true
+            }
+            audit.append((FindingObject(kind: "Policy", name: name), item))
+        }
+        return named
+    }
+
+    /// Where each named object of the file is (its first occurrence wins), so findings can say.
+    static func recordLocations(_ items: [JSONValue], of file: ManifestFile, in locations: inout [FindingObject: (file: String?, line: Int?)]) {
+        let lines = documentLines(file.bytes, count: items.count)
+        for (i, item) in items.enumerated() {
+            let kind = item["kind"]?.stringValue ?? ""
+            guard let name = item["metadata"]?["name"]?.stringValue, !kind.isEmpty else { continue }
+            let group = KubeKinds.group(ofAPIVersion: item["apiVersion"]?.stringValue ?? "")
+            let namespaced = KubeKinds.isNamespaced(kind: kind, group: group) ?? true
+            let object = FindingObject(kind: kind, namespace: namespaced ? item["metadata"]?["namespace"]?.stringValue : nil, name: name)
+            if locations[object] == nil { locations[object] = (file.uri, lines?[i]) }
+        }
     }
 
     /// The first content line of each YAML document, when the file is YAML with one object per
@@ -169,185 +185,189 @@ public enum GuardrailCheck {
 
     public static func run(input: GuardrailInput, agent: AgentIdentity?, expectations: GuardrailExpectations,
                            grants: [BaselineGrant]?) -> GuardrailReport {
-        let snapshot = input.snapshot
-        let rbac = snapshot.rbac
-        let authorizer = RBACAuthorizer(rbac)
-        let aggregated = Set(rbac.clusterRoles.filter { $0.aggregationRule != nil }.map(\.name))
-        let objects = snapshot.objects
-        let workloads = objects.filter { WorkloadGuardrails.isWorkload($0.kind) && $0.group == (WorkloadGuardrails.group($0.kind)) }
-        let policies = objects.filter { $0.kind == "NetworkPolicy" }
-
-        // ServiceAccounts per namespace (objects, plus those workloads run as).
-        var serviceAccounts: [String: [String]] = [:]
-        var automount: [ServiceAccountIdentity: Bool] = [:]
-        for o in objects where o.kind == "ServiceAccount" && o.group.isEmpty {
-            serviceAccounts[o.namespace, default: []].append(o.name)
-            if let b = o.body["automountServiceAccountToken"]?.boolValue {
-                automount[ServiceAccountIdentity(namespace: o.namespace, name: o.name)] = b
-            }
-        }
-        for o in objects where o.kind == "Namespace" && serviceAccounts[o.name] == nil { serviceAccounts[o.name] = [] }
-        for w in workloads {
-            if let sa = WorkloadGuardrails.serviceAccountName(kind: w.kind, body: w.body),
-               !(serviceAccounts[w.namespace] ?? []).contains(sa) {
-                serviceAccounts[w.namespace, default: []].append(sa)
-            }
-        }
-
-        // Agents.
-        var agents: [AgentIdentity]
+        var manifests = ManifestFacts(input.snapshot)
+        let agents = agent.map { [$0] } ?? inferredAgents(manifests.rbac)
+        manifests.addServiceAccounts(of: agents)
+        let findings: [Finding]
         if let agent {
-            agents = [agent]
+            findings = AgentGuardrails.run(agentInput(agent, grants: grants, manifests, input: input, expectations: expectations))
         } else {
-            var set = Set<AgentIdentity>()
-            for b in rbac.roleBindings {
-                for s in b.subjects where s.kind == Subject.serviceAccountKind {
-                    set.insert(AgentIdentity(namespace: s.namespace.isEmpty ? b.namespace : s.namespace, serviceAccount: s.name))
-                }
-            }
-            for b in rbac.clusterRoleBindings {
-                for s in b.subjects where s.kind == Subject.serviceAccountKind && !s.namespace.isEmpty {
-                    set.insert(AgentIdentity(namespace: s.namespace, serviceAccount: s.name))
-                }
-            }
-            agents = set.sorted()
+            findings = inferredAgentsFindings(agents, manifests, auditPolicies: input.auditPolicies, expectations: expectations)
         }
-        for a in agents where !(serviceAccounts[a.namespace] ?? []).contains(a.serviceAccount) {
-            serviceAccounts[a.namespace, default: []].append(a.serviceAccount)
-        }
-
-        var findings: [Finding] = []
-
-        // RBAC.
-        var agentRules: [AgentIdentity: [(namespace: String, rule: PolicyRule)]] = [:]
-        for a in agents {
-            if let grants, agent != nil {
-                findings += RBACGuardrails.check(baseline: grants, agent: a, serviceAccounts: serviceAccounts)
-                agentRules[a] = grants.flatMap { g in g.rules.map { (g.namespace, $0) } }
-            } else {
-                let perms = authorizer.effectivePermissions(of: a.identity)
-                findings += RBACGuardrails.check(permissions: perms, agent: a, serviceAccounts: serviceAccounts,
-                                                 aggregatedClusterRoles: aggregated)
-                agentRules[a] = perms.grants.map { g in
-                    (g.bindingKind == .clusterRoleBinding ? BaselineGrant.clusterWide : g.bindingNamespace, g.rule)
-                }
-            }
-        }
-        if agent == nil {
-            let bound = Set(rbac.roleBindings.filter { $0.roleRef.kind == RoleRef.roleKind }.map { "\($0.namespace)/\($0.roleRef.name)" })
-            for role in rbac.roles where !bound.contains("\(role.namespace)/\(role.name)") {
-                findings += RBACGuardrails.check(role: role, serviceAccounts: serviceAccounts)
-            }
-        }
-
-        // Workloads.
-        var needsToken = Set<ServiceAccountIdentity>()
-        for (ns, names) in serviceAccounts {
-            for name in names {
-                let id = ServiceAccountIdentity(namespace: ns, name: name)
-                let perms = authorizer.effectivePermissions(of: id)
-                if !perms.isEmpty || !perms.unresolvedBindings.isEmpty { needsToken.insert(id) }
-            }
-        }
-        if grants != nil, let agent { needsToken.insert(agent.identity) }
-        let context = WorkloadContext(serviceAccountsWithPermissions: needsToken, serviceAccountAutomount: automount)
-        for w in workloads {
-            findings += WorkloadGuardrails.check(w, expectations: expectations.podSecurity, context: context)
-        }
-
-        // Namespaces.
-        for ns in Set(agents.map(\.namespace)).sorted() {
-            let tagged = agent
-            let nsObject = FindingObject(kind: "Namespace", name: ns)
-            if let n = objects.first(where: { $0.kind == "Namespace" && $0.name == ns }) {
-                let value = n.labels["pod-security.kubernetes.io/enforce"]
-                if value != "restricted" {
-                    findings.append(Finding(rule: .podSecurityAdmission,
-                                            message: "Namespace \(ns) " + (value.map { "enforces Pod Security \($0), not restricted" } ?? "has no pod-security.kubernetes.io/enforce label"),
-                                            object: nsObject, field: "/metadata/labels", agent: tagged))
-                }
-            } else {
-                findings.append(Finding(rule: .podSecurityAdmission,
-                                        message: "Namespace \(ns) is not in the input, so its Pod Security enforcement cannot be confirmed",
-                                        object: nsObject, agent: tagged))
-            }
-            if !objects.contains(where: { $0.kind == "ResourceQuota" && $0.namespace == ns }) {
-                findings.append(Finding(rule: .resourceQuota, message: "namespace \(ns) has no ResourceQuota",
-                                        object: nsObject, agent: tagged))
-            }
-        }
-
-        // Network.
-        var checkedPolicies = Set<String>()
-        func checkPolicy(_ p: KubeObject, _ a: AgentIdentity?) {
-            guard checkedPolicies.insert("\(p.namespace)/\(p.name)").inserted else { return }
-            findings += NetworkGuardrails.check(policy: p, egress: expectations.egress, agent: a)
-        }
-        if let agent {
-            let mine = workloads.filter {
-                $0.namespace == agent.namespace && WorkloadGuardrails.serviceAccountName(kind: $0.kind, body: $0.body) == agent.serviceAccount
-            }
-            let (found, toCheck) = networkForAgent(agent, mine, policies, tagged: agent)
-            findings += found
-            for p in toCheck { checkPolicy(p, agent) }
-        } else {
-            for w in workloads {
-                findings += NetworkGuardrails.checkCoverage(workload: FindingObject(kind: w.kind, namespace: w.namespace, name: w.name),
-                                                            namespace: w.namespace,
-                                                            podLabels: WorkloadGuardrails.podLabels(kind: w.kind, body: w.body), policies: policies)
-            }
-            for a in agents where !workloads.contains(where: { $0.namespace == a.namespace })
-                && !policies.contains(where: { $0.namespace == a.namespace }) {
-                findings.append(Finding(rule: .networkPolicyMissing, message: "namespace \(a.namespace) has no NetworkPolicy, so all traffic is allowed",
-                                        object: FindingObject(kind: "Namespace", name: a.namespace)))
-            }
-            for p in policies { checkPolicy(p, nil) }
-        }
-
-        // Audit.
-        for (object, body) in input.auditPolicies {
-            for a in agents {
-                let rules = agentRules[a] ?? []
-                findings += AuditGuardrails.check(policy: body, object: object, agent: a,
-                                                  requests: rules.isEmpty ? nil : AuditGuardrails.requests(for: rules))
-            }
-        }
-
-        // De-duplicate and locate.
-        var seen = Set<Finding>()
-        var out: [Finding] = []
-        for var f in findings where seen.insert(f).inserted {
-            if let o = f.object, let loc = input.locations[o] {
-                f.file = loc.file
-                f.line = loc.line
-            }
-            out.append(f)
-        }
-        return GuardrailReport(findings: out, agents: agents)
+        return GuardrailReport(findings: located(AgentGuardrails.deduplicated(findings), input.locations), agents: agents)
     }
 
-    /// Coverage findings for the agent's workloads, and the policies to check (those selecting them,
-    /// or every policy in the namespace when the agent has no workloads in the input).
-    static func networkForAgent(_ agent: AgentIdentity, _ mine: [KubeObject], _ policies: [KubeObject],
-                                tagged: AgentIdentity?) -> ([Finding], [KubeObject]) {
-        let inNamespace = policies.filter { $0.namespace == agent.namespace }
-        var findings: [Finding] = []
-        if mine.isEmpty {
-            if inNamespace.isEmpty {
-                findings.append(Finding(rule: .networkPolicyMissing,
-                                        message: "namespace \(agent.namespace) has no NetworkPolicy, so all traffic is allowed",
-                                        object: FindingObject(kind: "Namespace", name: agent.namespace), agent: tagged))
+    /// What the checks need from the manifests, gathered once.
+    struct ManifestFacts {
+        let rbac: RBACState
+        let authorizer: RBACAuthorizer
+        let aggregatedClusterRoles: Set<String>
+        let objects: [KubeObject]
+        /// Pods and pod controllers of their own API group.
+        let workloads: [KubeObject]
+        let networkPolicies: [KubeObject]
+        /// ServiceAccount names per namespace: the objects, then those workloads run as (a
+        /// Namespace without any is listed empty).
+        var serviceAccounts: [String: [String]] = [:]
+        /// `automountServiceAccountToken` of ServiceAccount objects that set it.
+        var automount: [ServiceAccountIdentity: Bool] = [:]
+
+        init(_ snapshot: Snapshot) {
+            rbac = snapshot.rbac
+            authorizer = RBACAuthorizer(rbac)
+            aggregatedClusterRoles = Set(rbac.clusterRoles.filter { $0.aggregationRule != nil }.map(\.name))
+            objects = snapshot.objects
+            workloads = objects.filter { WorkloadGuardrails.isWorkload($0.kind) && $0.group == (WorkloadGuardrails.group($0.kind)) }
+            networkPolicies = objects.filter { $0.kind == "NetworkPolicy" }
+            for o in objects where o.kind == "ServiceAccount" && o.group.isEmpty {
+                serviceAccounts[o.namespace, default: []].append(o.name)
+                if let b = o.body["automountServiceAccountToken"]?.boolValue {
+                    automount[ServiceAccountIdentity(namespace: o.namespace, name: o.name)] = b
+                }
             }
-            return (findings, inNamespace)
+            for o in objects where o.kind == "Namespace" && serviceAccounts[o.name] == nil { serviceAccounts[o.name] = [] }
+            for w in workloads {
+                if let sa = WorkloadGuardrails.serviceAccountName(kind: w.kind, body: w.body) { addServiceAccount(sa, in: w.namespace) }
+            }
         }
-        var toCheck: [KubeObject] = []
-        for w in mine {
-            let labels = WorkloadGuardrails.podLabels(kind: w.kind, body: w.body)
+
+        /// The agents' own ServiceAccounts exist even when the manifests do not declare them.
+        mutating func addServiceAccounts(of agents: [AgentIdentity]) {
+            for a in agents { addServiceAccount(a.serviceAccount, in: a.namespace) }
+        }
+
+        mutating func addServiceAccount(_ name: String, in namespace: String) {
+            if !(serviceAccounts[namespace] ?? []).contains(name) { serviceAccounts[namespace, default: []].append(name) }
+        }
+
+        /// Workload checks report a mounted token only for ServiceAccounts the RBAC grants nothing
+        /// (`alsoNeeded`: ones whose grants come from elsewhere, e.g. a baseline).
+        func workloadContext(alsoNeeded: ServiceAccountIdentity? = nil) -> WorkloadContext {
+            var needsToken = Set<ServiceAccountIdentity>()
+            for (ns, names) in serviceAccounts {
+                for name in names {
+                    let id = ServiceAccountIdentity(namespace: ns, name: name)
+                    let perms = authorizer.effectivePermissions(of: id)
+                    if !perms.isEmpty || !perms.unresolvedBindings.isEmpty { needsToken.insert(id) }
+                }
+            }
+            if let alsoNeeded { needsToken.insert(alsoNeeded) }
+            return WorkloadContext(serviceAccountsWithPermissions: needsToken, serviceAccountAutomount: automount)
+        }
+
+        func namespaceObject(_ name: String) -> KubeObject? {
+            objects.first { $0.kind == "Namespace" && $0.name == name }
+        }
+
+        func hasResourceQuota(_ namespace: String) -> Bool {
+            objects.contains { $0.kind == "ResourceQuota" && $0.namespace == namespace }
+        }
+    }
+
+    /// The agents of manifests that name none: the ServiceAccount subjects of their bindings.
+    static func inferredAgents(_ rbac: RBACState) -> [AgentIdentity] {
+        var set = Set<AgentIdentity>()
+        for b in rbac.roleBindings {
+            for s in b.subjects where s.kind == Subject.serviceAccountKind {
+                set.insert(AgentIdentity(namespace: s.namespace.isEmpty ? b.namespace : s.namespace, serviceAccount: s.name))
+            }
+        }
+        for b in rbac.clusterRoleBindings {
+            for s in b.subjects where s.kind == Subject.serviceAccountKind && !s.namespace.isEmpty {
+                set.insert(AgentIdentity(namespace: s.namespace, serviceAccount: s.name))
+            }
+        }
+        return set.sorted()
+    }
+
+    /// One given agent: its RBAC (the baseline's grants when given, else the manifests'), every
+    /// workload of the manifests, and its own namespace, pods and NetworkPolicies.
+    static func agentInput(_ agent: AgentIdentity, grants: [BaselineGrant]?, _ manifests: ManifestFacts, input: GuardrailInput,
+                           expectations: GuardrailExpectations) -> AgentGuardrailInput {
+        let access: AgentAccess = grants.map { .baseline($0) }
+            ?? .live(manifests.authorizer.effectivePermissions(of: agent.identity), aggregatedClusterRoles: manifests.aggregatedClusterRoles)
+        let mine = manifests.workloads.filter {
+            $0.namespace == agent.namespace && WorkloadGuardrails.serviceAccountName(kind: $0.kind, body: $0.body) == agent.serviceAccount
+        }
+        return AgentGuardrailInput(
+            agent: agent, access: access, serviceAccounts: manifests.serviceAccounts, clusterWideRunAs: .listed,
+            workloads: manifests.workloads, workloadContext: manifests.workloadContext(alsoNeeded: grants == nil ? nil : agent.identity),
+            agentWorkloads: mine, namespaceObject: manifests.namespaceObject(agent.namespace),
+            namespaceHasResourceQuota: manifests.hasResourceQuota(agent.namespace), networkPolicies: manifests.networkPolicies,
+            auditPolicies: input.auditPolicies, expectations: expectations)
+    }
+
+    /// Agents inferred from bindings: the per-agent checks for each (their findings on shared
+    /// objects, namespaces and policies, are not tagged with an agent), unbound Roles, and every
+    /// workload's NetworkPolicy coverage.
+    static func inferredAgentsFindings(_ agents: [AgentIdentity], _ manifests: ManifestFacts,
+                                       auditPolicies: [(object: FindingObject, body: JSONValue)],
+                                       expectations: GuardrailExpectations) -> [Finding] {
+        let accesses = agents.map {
+            AgentAccess.live(manifests.authorizer.effectivePermissions(of: $0.identity), aggregatedClusterRoles: manifests.aggregatedClusterRoles)
+        }
+        var findings: [Finding] = []
+        for (a, access) in zip(agents, accesses) {
+            findings += AgentGuardrails.rbacFindings(agent: a, access: access, serviceAccounts: manifests.serviceAccounts, clusterWideRunAs: .listed)
+        }
+        findings += unboundRoleFindings(manifests)
+        let context = manifests.workloadContext()
+        for w in manifests.workloads {
+            findings += WorkloadGuardrails.check(w, expectations: expectations.podSecurity, context: context)
+        }
+        for ns in Set(agents.map(\.namespace)).sorted() {
+            findings += AgentGuardrails.namespaceFindings(ns, object: manifests.namespaceObject(ns),
+                                                          hasResourceQuota: manifests.hasResourceQuota(ns), agent: nil)
+        }
+        findings += networkFindings(agents, manifests, egress: expectations.egress)
+        for policy in auditPolicies {
+            for (a, access) in zip(agents, accesses) {
+                findings += AgentGuardrails.auditFindings([policy], agent: a, requests: AgentGuardrails.auditRequests(access))
+            }
+        }
+        return findings
+    }
+
+    /// Roles no RoleBinding references are checked on their own (someone may bind them later).
+    static func unboundRoleFindings(_ manifests: ManifestFacts) -> [Finding] {
+        let rbac = manifests.rbac
+        let bound = Set(rbac.roleBindings.filter { $0.roleRef.kind == RoleRef.roleKind }.map { "\($0.namespace)/\($0.roleRef.name)" })
+        return rbac.roles.filter { !bound.contains("\($0.namespace)/\($0.name)") }.flatMap {
+            RBACGuardrails.check(role: $0, serviceAccounts: manifests.serviceAccounts)
+        }
+    }
+
+    /// Without a given agent: every workload's coverage, the agents' namespaces without any
+    /// workload or NetworkPolicy, and every NetworkPolicy's rules.
+    static func networkFindings(_ agents: [AgentIdentity], _ manifests: ManifestFacts, egress: [EgressDestination]) -> [Finding] {
+        let workloads = manifests.workloads, policies = manifests.networkPolicies
+        var findings: [Finding] = []
+        for w in workloads {
             findings += NetworkGuardrails.checkCoverage(workload: FindingObject(kind: w.kind, namespace: w.namespace, name: w.name),
-                                                        namespace: w.namespace, podLabels: labels, policies: policies, agent: tagged)
-            toCheck += inNamespace.filter { NetworkGuardrails.selects($0.body, labels: labels) }
+                                                        namespace: w.namespace,
+                                                        podLabels: WorkloadGuardrails.podLabels(kind: w.kind, body: w.body), policies: policies)
         }
-        return (findings, toCheck)
+        for a in agents where !workloads.contains(where: { $0.namespace == a.namespace })
+            && !policies.contains(where: { $0.namespace == a.namespace }) {
+            findings.append(Finding(rule: .networkPolicyMissing, message: "namespace \(a.namespace) has no NetworkPolicy, so all traffic is allowed",
+                                    object: FindingObject(kind: "Namespace", name: a.namespace)))
+        }
+        var checked = Set<String>()
+        for p in policies where checked.insert("\(p.namespace)/\(p.name)").inserted {
+            findings += NetworkGuardrails.check(policy: p, egress: egress, agent: nil)
+        }
+        return findings
+    }
+
+    /// Each finding with the file and line its object came from, where known.
+    static func located(_ findings: [Finding], _ locations: [FindingObject: (file: String?, line: Int?)]) -> [Finding] {
+        findings.map { f in
+            guard let o = f.object, let loc = locations[o] else { return f }
+            var f = f
+            f.file = loc.file
+            f.line = loc.line
+            return f
+        }
     }
 }
 

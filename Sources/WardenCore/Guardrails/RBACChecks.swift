@@ -46,6 +46,12 @@ public enum RBACGuardrails {
     /// indexes are not the object's), plus one finding per ClusterRoleBinding and per RoleBinding of a ClusterRole.
     public static func check(grants: [Grant], agent: AgentIdentity? = nil, serviceAccounts: [String: [String]] = [:],
                              aggregatedClusterRoles: Set<String> = []) -> [Finding] {
+        check(grants: grants, agent: agent, serviceAccounts: serviceAccounts, aggregatedClusterRoles: aggregatedClusterRoles,
+              clusterWideRunAs: .listed)
+    }
+
+    static func check(grants: [Grant], agent: AgentIdentity?, serviceAccounts: [String: [String]],
+                      aggregatedClusterRoles: Set<String>, clusterWideRunAs: ClusterWideRunAs) -> [Finding] {
         var findings: [Finding] = []
         var seenSources = Set<BindingSource>()
         var inputs: [RBACRuleInput] = []
@@ -56,15 +62,21 @@ public enum RBACGuardrails {
             }
             inputs.append(input(for: grant, aggregated: aggregatedClusterRoles))
         }
-        return findings + check(rules: inputs, agent: agent, serviceAccounts: serviceAccounts)
+        return findings + check(rules: inputs, agent: agent, serviceAccounts: serviceAccounts, clusterWideRunAs: clusterWideRunAs)
     }
 
     /// Checks everything in `permissions` (cluster-wide and per namespace), and reports unresolved
     /// bindings (a binding to a missing role; a missing `cluster-admin` is reported as full admin).
     public static func check(permissions: EffectivePermissions, agent: AgentIdentity? = nil,
                              serviceAccounts: [String: [String]] = [:], aggregatedClusterRoles: Set<String> = []) -> [Finding] {
+        check(permissions: permissions, agent: agent, serviceAccounts: serviceAccounts, aggregatedClusterRoles: aggregatedClusterRoles,
+              clusterWideRunAs: .listed)
+    }
+
+    static func check(permissions: EffectivePermissions, agent: AgentIdentity?, serviceAccounts: [String: [String]],
+                      aggregatedClusterRoles: Set<String>, clusterWideRunAs: ClusterWideRunAs) -> [Finding] {
         var findings = check(grants: permissions.grants, agent: agent, serviceAccounts: serviceAccounts,
-                             aggregatedClusterRoles: aggregatedClusterRoles)
+                             aggregatedClusterRoles: aggregatedClusterRoles, clusterWideRunAs: clusterWideRunAs)
         var seen = Set<BindingSource>()
         for s in permissions.unresolvedBindings where seen.insert(s).inserted {
             findings += bindingFindings(s, agent: agent)
@@ -233,6 +245,32 @@ public enum RBACGuardrails {
         return (v, r, parts.contains { $0.named })
     }
 
+    /// How a workload-creation finding of a cluster-wide rule names the ServiceAccounts the agent
+    /// can run pods as (a namespace's are always listed).
+    enum ClusterWideRunAs: Sendable {
+        /// Every one known (`ns/name`), in the message and in `Finding.serviceAccounts`.
+        case listed
+        /// A phrase in their place, e.g. how many there are when a report lists them once elsewhere
+        /// (every agent's finding would otherwise repeat the whole cluster's ServiceAccounts).
+        case summarised(String)
+    }
+
+    /// Whom a workload-creation finding says the agent can run pods as, and the list it carries.
+    static func runAsText(_ namespace: String, _ serviceAccounts: [String: [String]],
+                          _ clusterWide: ClusterWideRunAs) -> (String, [String]?) {
+        guard namespace == BaselineGrant.clusterWide else {
+            let sas = runAs(namespace, serviceAccounts)
+            return ("any ServiceAccount in \(namespace): \(sas.joined(separator: ", "))", sas)
+        }
+        switch clusterWide {
+        case .listed:
+            let sas = runAs(namespace, serviceAccounts)
+            return ("any ServiceAccount in any namespace (known: \(sas.joined(separator: ", ")))", sas)
+        case .summarised(let phrase):
+            return ("any ServiceAccount in any namespace (\(phrase))", nil)
+        }
+    }
+
     /// The ServiceAccounts pods can run as in `namespace` ("ns/name" for every namespace).
     static func runAs(_ namespace: String, _ serviceAccounts: [String: [String]]) -> [String] {
         if namespace == BaselineGrant.clusterWide {
@@ -245,7 +283,8 @@ public enum RBACGuardrails {
         return Set((serviceAccounts[namespace] ?? []) + implicitServiceAccounts).sorted()
     }
 
-    static func check(rules inputs: [RBACRuleInput], agent: AgentIdentity?, serviceAccounts: [String: [String]]) -> [Finding] {
+    static func check(rules inputs: [RBACRuleInput], agent: AgentIdentity?, serviceAccounts: [String: [String]],
+                      clusterWideRunAs: ClusterWideRunAs = .listed) -> [Finding] {
         var findings: [Finding] = []
         for input in inputs {
             let rule = input.rule, ns = input.namespace
@@ -284,9 +323,7 @@ public enum RBACGuardrails {
                 }
             }
             if let a = merge(workloadCapabilities.compactMap { allowed(rule, $0, namespace: ns) }) {
-                let sas = runAs(ns, serviceAccounts)
-                let who = ns == BaselineGrant.clusterWide ? "any ServiceAccount in any namespace (known: \(sas.joined(separator: ", ")))"
-                    : "any ServiceAccount in \(ns): \(sas.joined(separator: ", "))"
+                let (who, sas) = runAsText(ns, serviceAccounts, clusterWideRunAs)
                 add(.workloadCreate, "allows \(summary(a, rule: rule)) \(scopeText(ns)), so the agent can run pods as \(who)",
                     serviceAccounts: sas)
             }

@@ -70,144 +70,209 @@ public enum WorkloadGuardrails {
     public static func check(kind: String, namespace: String, name: String, body: JSONValue,
                              expectations: PodSecurityExpectation = .init(), context: WorkloadContext = .init()) -> [Finding] {
         guard let path = podSpecPaths[kind], let spec = body.value(at: path), spec.objectValue != nil else { return [] }
-        let object = FindingObject(kind: kind, namespace: namespace, name: name)
-        let base = "/" + path.joined(separator: "/")
+        var report = PodSpecFindings(kind: kind, namespace: namespace, name: name, specPath: path)
+        checkHostNamespaces(spec, &report)
+        checkVolumes(spec, restricted: expectations.isRestricted, &report)
+        let pod = checkPodSecurityContext(spec, &report)
+        for list in containerLists {
+            for (i, container) in (spec[list.key]?.arrayValue ?? []).enumerated() {
+                checkContainer(container, at: i, in: list, pod: pod, expectations: expectations, &report)
+            }
+        }
+        checkRuntimeClass(spec, expected: expectations.runtimeClassName, &report)
+        checkServiceAccount(spec, kind: kind, namespace: namespace, body: body, context: context, &report)
+        return report.findings
+    }
+
+    /// The findings of one pod spec, each prefixed with the object and pointing into its pod spec.
+    struct PodSpecFindings {
+        let kind: String
+        let name: String
+        let object: FindingObject
+        /// JSON pointer of the pod spec in the object (`/spec/template/spec` for controllers).
+        let base: String
         var findings: [Finding] = []
-        func add(_ id: GuardrailRuleID, _ field: String, _ message: String) {
+
+        init(kind: String, namespace: String, name: String, specPath: [String]) {
+            self.kind = kind
+            self.name = name
+            object = FindingObject(kind: kind, namespace: namespace, name: name)
+            base = "/" + specPath.joined(separator: "/")
+        }
+
+        /// `field` is relative to the pod spec.
+        mutating func add(_ id: GuardrailRuleID, _ field: String, _ message: String) {
             findings.append(Finding(rule: id, message: "\(kind) \(object.namespace.map { "\($0)/" } ?? "")\(name): \(message)",
                                     object: object, field: base + field))
         }
-        let restricted = expectations.isRestricted
-        let podSC = spec["securityContext"] ?? .null
+    }
 
-        // Host namespaces (baseline).
+    /// Pod-level settings the container checks fall back on.
+    struct PodDefaults {
+        var runAsNonRoot: Bool
+        /// The pod's seccomp profile is RuntimeDefault or Localhost.
+        var seccompConfined: Bool
+    }
+
+    /// The container lists of a pod spec, with how messages name their containers.
+    static let containerLists: [(key: String, what: String)] = [
+        ("initContainers", "init container"), ("containers", "container"), ("ephemeralContainers", "ephemeral container"),
+    ]
+
+    static let confinedSeccompProfiles: Set<String> = ["RuntimeDefault", "Localhost"]
+
+    /// Host namespaces (Pod Security baseline).
+    static func checkHostNamespaces(_ spec: JSONValue, _ report: inout PodSpecFindings) {
         for key in ["hostNetwork", "hostPID", "hostIPC"] where spec[key]?.boolValue == true {
-            add(.hostNamespaces, "/\(key)", "\(key) is true")
+            report.add(.hostNamespaces, "/\(key)", "\(key) is true")
         }
-        // Volumes.
+    }
+
+    /// hostPath volumes (baseline), and under restricted any volume type it does not allow.
+    static func checkVolumes(_ spec: JSONValue, restricted: Bool, _ report: inout PodSpecFindings) {
         for (i, volume) in (spec["volumes"]?.arrayValue ?? []).enumerated() {
             let vname = volume["name"]?.stringValue ?? "#\(i)"
             if volume["hostPath"] != nil {
-                add(.hostPath, "/volumes/\(i)/hostPath", "volume \(vname) is a hostPath volume")
+                report.add(.hostPath, "/volumes/\(i)/hostPath", "volume \(vname) is a hostPath volume")
             } else if restricted {
                 let types = (volume.objectValue ?? [:]).keys.filter { $0 != "name" }
                 if let bad = types.first(where: { !allowedRestrictedVolumeTypes.contains($0) }) {
-                    add(.volumeType, "/volumes/\(i)/\(jsonPointerEscape(bad))", "volume \(vname) has type \(bad), which Pod Security restricted forbids")
+                    report.add(.volumeType, "/volumes/\(i)/\(jsonPointerEscape(bad))", "volume \(vname) has type \(bad), which Pod Security restricted forbids")
                 }
             }
         }
-        // Pod-level identity.
+    }
+
+    /// The pod's own securityContext: root user and an unconfined seccomp profile are findings;
+    /// what it sets for all containers is returned for the container checks.
+    static func checkPodSecurityContext(_ spec: JSONValue, _ report: inout PodSpecFindings) -> PodDefaults {
+        let podSC = spec["securityContext"] ?? .null
         if podSC["runAsUser"]?.intValue == 0 {
-            add(.runAsRootUser, "/securityContext/runAsUser", "the pod's runAsUser is 0")
+            report.add(.runAsRootUser, "/securityContext/runAsUser", "the pod's runAsUser is 0")
         }
-        let podNonRoot = podSC["runAsNonRoot"]?.boolValue == true
-        let seccompOK: Set<String> = ["RuntimeDefault", "Localhost"]
         let podSeccomp = podSC["seccompProfile"]?["type"]?.stringValue
         if podSeccomp == "Unconfined" {
-            add(.seccomp, "/securityContext/seccompProfile/type", "the pod's seccomp profile is Unconfined")
+            report.add(.seccomp, "/securityContext/seccompProfile/type", "the pod's seccomp profile is Unconfined")
         }
-        let podSeccompOK = podSeccomp.map(seccompOK.contains) ?? false
+        return PodDefaults(runAsNonRoot: podSC["runAsNonRoot"]?.boolValue == true,
+                           seccompConfined: podSeccomp.map(confinedSeccompProfiles.contains) ?? false)
+    }
 
-        // Containers.
-        let lists: [(String, String)] = [("initContainers", "init container"), ("containers", "container"),
-                                         ("ephemeralContainers", "ephemeral container")]
-        for (listKey, what) in lists {
-            for (i, c) in (spec[listKey]?.arrayValue ?? []).enumerated() {
-                let cname = c["name"]?.stringValue ?? "#\(i)"
-                let cp = "/\(listKey)/\(i)"
-                let sc = c["securityContext"] ?? .null
-                let label = "\(what) \(cname)"
-                if sc["privileged"]?.boolValue == true {
-                    add(.privileged, "\(cp)/securityContext/privileged", "\(label) is privileged")
-                }
-                for (j, port) in (c["ports"]?.arrayValue ?? []).enumerated() {
-                    if let hp = port["hostPort"]?.intValue, hp != 0 {
-                        add(.hostPort, "\(cp)/ports/\(j)/hostPort", "\(label) uses hostPort \(hp)")
-                    }
-                }
-                if sc["runAsUser"]?.intValue == 0 {
-                    add(.runAsRootUser, "\(cp)/securityContext/runAsUser", "\(label) has runAsUser 0")
-                }
-                let containerSeccomp = sc["seccompProfile"]?["type"]?.stringValue
-                if containerSeccomp == "Unconfined" {
-                    add(.seccomp, "\(cp)/securityContext/seccompProfile/type", "\(label)'s seccomp profile is Unconfined")
-                }
-                let adds = sc["capabilities"]?["add"]?.arrayValue ?? []
-                let allowedAdds: Set<String> = restricted ? ["NET_BIND_SERVICE"] : baselineCapabilities
-                for (j, cap) in adds.enumerated() {
-                    let name = cap.stringValue ?? "\(cap)"
-                    let normalized = name.uppercased().hasPrefix("CAP_") ? String(name.uppercased().dropFirst(4)) : name.uppercased()
-                    if !allowedAdds.contains(normalized) {
-                        add(.capabilitiesAdded, "\(cp)/securityContext/capabilities/add/\(j)", "\(label) adds capability \(name)")
-                    }
-                }
-                if restricted {
-                    let nonRoot = sc["runAsNonRoot"]?.boolValue
-                    if nonRoot == false {
-                        add(.runAsNonRoot, "\(cp)/securityContext/runAsNonRoot", "\(label) sets runAsNonRoot: false")
-                    } else if nonRoot == nil && !podNonRoot {
-                        add(.runAsNonRoot, "\(cp)/securityContext/runAsNonRoot", "neither the pod nor \(label) sets runAsNonRoot: true")
-                    }
-                    if sc["allowPrivilegeEscalation"]?.boolValue != false {
-                        add(.privilegeEscalation, "\(cp)/securityContext/allowPrivilegeEscalation", "\(label) does not set allowPrivilegeEscalation: false")
-                    }
-                    let drops = (sc["capabilities"]?["drop"]?.arrayValue ?? []).compactMap(\.stringValue)
-                    if !drops.contains(where: { $0.uppercased() == "ALL" }) {
-                        add(.capabilitiesNotDropped, "\(cp)/securityContext/capabilities/drop", "\(label) does not drop ALL capabilities")
-                    }
-                    if containerSeccomp == nil && !podSeccompOK {
-                        add(.seccomp, "\(cp)/securityContext/seccompProfile/type",
-                            "neither the pod nor \(label) sets seccompProfile.type RuntimeDefault or Localhost")
-                    } else if let t = containerSeccomp, t != "Unconfined", !seccompOK.contains(t) {
-                        add(.seccomp, "\(cp)/securityContext/seccompProfile/type", "\(label)'s seccomp profile type is \(t)")
-                    }
-                }
-                // Ephemeral (debug) containers take no resources and usually write; the rest apply to real containers.
-                if listKey != "ephemeralContainers" {
-                    if expectations.readOnlyRootFilesystem && sc["readOnlyRootFilesystem"]?.boolValue != true {
-                        add(.readOnlyRootFilesystem, "\(cp)/securityContext/readOnlyRootFilesystem", "\(label) does not set readOnlyRootFilesystem: true")
-                    }
-                    if expectations.requireResources {
-                        var missing: [String] = []
-                        for part in ["requests", "limits"] {
-                            for r in ["cpu", "memory"] where c["resources"]?[part]?[r] == nil || c["resources"]?[part]?[r]?.isNull == true {
-                                missing.append("\(part).\(r)")
-                            }
-                        }
-                        if !missing.isEmpty {
-                            add(.resources, "\(cp)/resources", "\(label) has no \(missing.joined(separator: ", "))")
-                        }
-                    }
-                    if let image = c["image"]?.stringValue, !image.contains("@sha256:") {
-                        add(.imageNotPinned, "\(cp)/image", "\(label) uses image \(image), not pinned by digest")
-                    }
-                }
+    /// One container: baseline checks, restricted ones when the profile is restricted, and the
+    /// hardening the playbook asks for.
+    static func checkContainer(_ c: JSONValue, at i: Int, in list: (key: String, what: String), pod: PodDefaults,
+                               expectations: PodSecurityExpectation, _ report: inout PodSpecFindings) {
+        let cp = "/\(list.key)/\(i)"
+        let sc = c["securityContext"] ?? .null
+        let label = "\(list.what) \(c["name"]?.stringValue ?? "#\(i)")"
+        if sc["privileged"]?.boolValue == true {
+            report.add(.privileged, "\(cp)/securityContext/privileged", "\(label) is privileged")
+        }
+        for (j, port) in (c["ports"]?.arrayValue ?? []).enumerated() {
+            if let hp = port["hostPort"]?.intValue, hp != 0 {
+                report.add(.hostPort, "\(cp)/ports/\(j)/hostPort", "\(label) uses hostPort \(hp)")
             }
         }
-        // RuntimeClass.
-        if let expected = expectations.runtimeClassName, !expected.isEmpty {
-            let actual = spec["runtimeClassName"]?.stringValue
-            if actual != expected {
-                add(.runtimeClass, "/runtimeClassName",
-                    actual.map { "runtimeClassName is \($0), expected \(expected)" } ?? "runtimeClassName is not set, expected \(expected)")
+        if sc["runAsUser"]?.intValue == 0 {
+            report.add(.runAsRootUser, "\(cp)/securityContext/runAsUser", "\(label) has runAsUser 0")
+        }
+        if sc["seccompProfile"]?["type"]?.stringValue == "Unconfined" {
+            report.add(.seccomp, "\(cp)/securityContext/seccompProfile/type", "\(label)'s seccomp profile is Unconfined")
+        }
+        checkAddedCapabilities(sc, at: cp, label: label, restricted: expectations.isRestricted, &report)
+        if expectations.isRestricted {
+            checkRestrictedContainer(sc, at: cp, label: label, pod: pod, &report)
+        }
+        // Ephemeral (debug) containers take no resources and usually write; the rest apply to real containers.
+        if list.key != "ephemeralContainers" {
+            checkContainerHardening(c, sc, at: cp, label: label, expectations: expectations, &report)
+        }
+    }
+
+    /// Added capabilities beyond what the profile allows (restricted: only NET_BIND_SERVICE).
+    static func checkAddedCapabilities(_ sc: JSONValue, at cp: String, label: String, restricted: Bool,
+                                       _ report: inout PodSpecFindings) {
+        let allowedAdds: Set<String> = restricted ? ["NET_BIND_SERVICE"] : baselineCapabilities
+        for (j, cap) in (sc["capabilities"]?["add"]?.arrayValue ?? []).enumerated() {
+            let name = cap.stringValue ?? "\(cap)"
+            let normalized = name.uppercased().hasPrefix("CAP_") ? String(name.uppercased().dropFirst(4)) : name.uppercased()
+            if !allowedAdds.contains(normalized) {
+                report.add(.capabilitiesAdded, "\(cp)/securityContext/capabilities/add/\(j)", "\(label) adds capability \(name)")
             }
         }
-        // ServiceAccount and its token.
+    }
+
+    /// What Pod Security restricted requires of each container (the pod's settings count where
+    /// the container leaves them unset).
+    static func checkRestrictedContainer(_ sc: JSONValue, at cp: String, label: String, pod: PodDefaults,
+                                         _ report: inout PodSpecFindings) {
+        let nonRoot = sc["runAsNonRoot"]?.boolValue
+        if nonRoot == false {
+            report.add(.runAsNonRoot, "\(cp)/securityContext/runAsNonRoot", "\(label) sets runAsNonRoot: false")
+        } else if nonRoot == nil && !pod.runAsNonRoot {
+            report.add(.runAsNonRoot, "\(cp)/securityContext/runAsNonRoot", "neither the pod nor \(label) sets runAsNonRoot: true")
+        }
+        if sc["allowPrivilegeEscalation"]?.boolValue != false {
+            report.add(.privilegeEscalation, "\(cp)/securityContext/allowPrivilegeEscalation", "\(label) does not set allowPrivilegeEscalation: false")
+        }
+        let drops = (sc["capabilities"]?["drop"]?.arrayValue ?? []).compactMap(\.stringValue)
+        if !drops.contains(where: { $0.uppercased() == "ALL" }) {
+            report.add(.capabilitiesNotDropped, "\(cp)/securityContext/capabilities/drop", "\(label) does not drop ALL capabilities")
+        }
+        let containerSeccomp = sc["seccompProfile"]?["type"]?.stringValue
+        if containerSeccomp == nil && !pod.seccompConfined {
+            report.add(.seccomp, "\(cp)/securityContext/seccompProfile/type",
+                       "neither the pod nor \(label) sets seccompProfile.type RuntimeDefault or Localhost")
+        } else if let t = containerSeccomp, t != "Unconfined", !confinedSeccompProfiles.contains(t) {
+            report.add(.seccomp, "\(cp)/securityContext/seccompProfile/type", "\(label)'s seccomp profile type is \(t)")
+        }
+    }
+
+    /// The agent hardening beyond Pod Security: read-only root filesystem, resources, images pinned by digest.
+    static func checkContainerHardening(_ c: JSONValue, _ sc: JSONValue, at cp: String, label: String,
+                                        expectations: PodSecurityExpectation, _ report: inout PodSpecFindings) {
+        if expectations.readOnlyRootFilesystem && sc["readOnlyRootFilesystem"]?.boolValue != true {
+            report.add(.readOnlyRootFilesystem, "\(cp)/securityContext/readOnlyRootFilesystem", "\(label) does not set readOnlyRootFilesystem: true")
+        }
+        if expectations.requireResources {
+            var missing: [String] = []
+            for part in ["requests", "limits"] {
+                for r in ["cpu", "memory"] where c["resources"]?[part]?[r] == nil || c["resources"]?[part]?[r]?.isNull == true {
+                    missing.append("\(part).\(r)")
+                }
+            }
+            if !missing.isEmpty {
+                report.add(.resources, "\(cp)/resources", "\(label) has no \(missing.joined(separator: ", "))")
+            }
+        }
+        if let image = c["image"]?.stringValue, !image.contains("@sha256:") {
+            report.add(.imageNotPinned, "\(cp)/image", "\(label) uses image \(image), not pinned by digest")
+        }
+    }
+
+    /// The RuntimeClass the expectations name, if any.
+    static func checkRuntimeClass(_ spec: JSONValue, expected: String?, _ report: inout PodSpecFindings) {
+        guard let expected, !expected.isEmpty else { return }
+        let actual = spec["runtimeClassName"]?.stringValue
+        if actual != expected {
+            report.add(.runtimeClass, "/runtimeClassName",
+                       actual.map { "runtimeClassName is \($0), expected \(expected)" } ?? "runtimeClassName is not set, expected \(expected)")
+        }
+    }
+
+    /// The pod's ServiceAccount, and its token: mounted (by the pod, else by the ServiceAccount's
+    /// default, else by Kubernetes' default) while the checked RBAC grants that ServiceAccount nothing.
+    static func checkServiceAccount(_ spec: JSONValue, kind: String, namespace: String, body: JSONValue, context: WorkloadContext,
+                                    _ report: inout PodSpecFindings) {
         let sa = serviceAccountName(kind: kind, body: body) ?? "default"
         if sa == "default" {
-            add(.defaultServiceAccount, "/serviceAccountName", "the pod runs as the default ServiceAccount")
+            report.add(.defaultServiceAccount, "/serviceAccountName", "the pod runs as the default ServiceAccount")
         }
         let identity = ServiceAccountIdentity(namespace: namespace, name: sa)
-        let podAutomount = spec["automountServiceAccountToken"]?.boolValue
-        let mounted = podAutomount ?? context.serviceAccountAutomount[identity] ?? true
-        if mounted {
-            let needed = context.serviceAccountsWithPermissions?.contains(identity) ?? false
-            if !needed {
-                let why = context.serviceAccountsWithPermissions == nil ? "its permissions are unknown"
-                    : "ServiceAccount \(sa) is granted nothing in the checked RBAC"
-                add(.automountToken, "/automountServiceAccountToken", "the ServiceAccount token is mounted but \(why)")
-            }
-        }
-        return findings
+        let mounted = spec["automountServiceAccountToken"]?.boolValue ?? context.serviceAccountAutomount[identity] ?? true
+        guard mounted, !(context.serviceAccountsWithPermissions?.contains(identity) ?? false) else { return }
+        let why = context.serviceAccountsWithPermissions == nil ? "its permissions are unknown"
+            : "ServiceAccount \(sa) is granted nothing in the checked RBAC"
+        report.add(.automountToken, "/automountServiceAccountToken", "the ServiceAccount token is mounted but \(why)")
     }
 }

@@ -253,46 +253,82 @@ public final class RBACAuthorizer: Sendable {
         self.state = state
         let aggregator = ClusterRoleAggregator(state.clusterRoles)
         clusterRoleRules = aggregator.effectiveRules
+        let clusterRoleIndexes = Self.firstClusterRoleByName(state.clusterRoles)
+        let roleIndexes = Self.firstRoleByKey(state.roles)
+        clusterRoleByName = clusterRoleIndexes
+        roleByKey = roleIndexes
+        let resolved = Self.resolveBindings(state, clusterRoleRules: aggregator.effectiveRules,
+                                            clusterRoleByName: clusterRoleIndexes, roleByKey: roleIndexes)
+        bindings = resolved
+        crbCount = state.clusterRoleBindings.count
+        let index = SubjectIndex(resolved, clusterRoleBindingCount: state.clusterRoleBindings.count)
+        crbByUser = index.users.clusterRoleBindings
+        crbByGroup = index.groups.clusterRoleBindings
+        rbByUser = index.users.roleBindings
+        rbByGroup = index.groups.roleBindings
+        rbByNamespaceUser = index.users.roleBindingsByNamespace
+        rbByNamespaceGroup = index.groups.roleBindingsByNamespace
+        rbByNamespace = index.roleBindingsByNamespace
+    }
 
-        var crByName: [String: Int] = [:]
-        crByName.reserveCapacity(state.clusterRoles.count)
-        for (i, cr) in state.clusterRoles.enumerated() where crByName[cr.name] == nil { crByName[cr.name] = i }
-        var rByKey: [NSKey: Int] = [:]
-        rByKey.reserveCapacity(state.roles.count)
-        for (i, r) in state.roles.enumerated() {
-            let k = NSKey(namespace: r.namespace, principal: r.name)
-            if rByKey[k] == nil { rByKey[k] = i }
-        }
-        clusterRoleByName = crByName
-        roleByKey = rByKey
+    // MARK: - Building: roles by name, bindings resolved, bindings by subject
 
-        // Swift dictionaries compare strings by canonical equivalence; the byte-exact check is done
-        // when resolving, so look-ups are verified.
-        func clusterRoleIndex(_ name: String) -> Int? {
-            guard let i = crByName[name], bytesEqual(state.clusterRoles[i].name, name) else {
-                return state.clusterRoles.firstIndex { bytesEqual($0.name, name) }
-            }
-            return i
-        }
-        func roleIndex(_ ns: String, _ name: String) -> Int? {
-            guard let i = rByKey[NSKey(namespace: ns, principal: name)],
-                  bytesEqual(state.roles[i].name, name), bytesEqual(state.roles[i].namespace, ns) else {
-                return state.roles.firstIndex { bytesEqual($0.name, name) && bytesEqual($0.namespace, ns) }
-            }
-            return i
-        }
+    /// The index of the first ClusterRole of each name (names are unique in a cluster; in other
+    /// input the first one wins).
+    static func firstClusterRoleByName(_ clusterRoles: [ClusterRole]) -> [String: Int] {
+        var byName: [String: Int] = [:]
+        byName.reserveCapacity(clusterRoles.count)
+        for (i, clusterRole) in clusterRoles.enumerated() where byName[clusterRole.name] == nil { byName[clusterRole.name] = i }
+        return byName
+    }
 
-        var bs: [Binding] = []
-        bs.reserveCapacity(state.clusterRoleBindings.count + state.roleBindings.count)
+    /// The index of the first Role of each namespace and name.
+    static func firstRoleByKey(_ roles: [RBACRole]) -> [NSKey: Int] {
+        var byKey: [NSKey: Int] = [:]
+        byKey.reserveCapacity(roles.count)
+        for (i, role) in roles.enumerated() {
+            let key = NSKey(namespace: role.namespace, principal: role.name)
+            if byKey[key] == nil { byKey[key] = i }
+        }
+        return byKey
+    }
+
+    // Swift dictionaries compare strings by canonical equivalence, Kubernetes byte-wise: a look-up
+    // is trusted only when the names are byte-equal, else the roles are searched byte-wise.
+
+    @inline(__always)
+    static func clusterRoleIndex(_ name: String, in clusterRoles: [ClusterRole], byName: [String: Int]) -> Int? {
+        guard let i = byName[name], bytesEqual(clusterRoles[i].name, name) else {
+            return clusterRoles.firstIndex { bytesEqual($0.name, name) }
+        }
+        return i
+    }
+
+    @inline(__always)
+    static func roleIndex(namespace: String, name: String, in roles: [RBACRole], byKey: [NSKey: Int]) -> Int? {
+        guard let i = byKey[NSKey(namespace: namespace, principal: name)],
+              bytesEqual(roles[i].name, name), bytesEqual(roles[i].namespace, namespace) else {
+            return roles.firstIndex { bytesEqual($0.name, name) && bytesEqual($0.namespace, namespace) }
+        }
+        return i
+    }
+
+    /// Every binding with the rules of the role it references: ClusterRoleBindings first, then
+    /// RoleBindings, each in input order (so ascending ids are upstream's visit order).
+    static func resolveBindings(_ state: RBACState, clusterRoleRules: [[PolicyRule]], clusterRoleByName: [String: Int],
+                                roleByKey: [NSKey: Int]) -> [Binding] {
+        var resolved: [Binding] = []
+        resolved.reserveCapacity(state.clusterRoleBindings.count + state.roleBindings.count)
         for crb in state.clusterRoleBindings {
             var rules: [PolicyRule]? = nil
             var roleID = Int.min
             // GetRoleReferenceRules(roleRef, ""): a Role needs a namespace, so only ClusterRole resolves.
-            if bytesEqual(crb.roleRef.kind, RoleRef.clusterRoleKind), let i = clusterRoleIndex(crb.roleRef.name) {
-                rules = aggregator.effectiveRules[i]
+            if bytesEqual(crb.roleRef.kind, RoleRef.clusterRoleKind),
+               let i = clusterRoleIndex(crb.roleRef.name, in: state.clusterRoles, byName: clusterRoleByName) {
+                rules = clusterRoleRules[i]
                 roleID = i
             }
-            bs.append(Binding(
+            resolved.append(Binding(
                 source: BindingSource(bindingKind: .clusterRoleBinding, bindingNamespace: "", bindingName: crb.name,
                                       roleKind: crb.roleRef.kind, roleName: crb.roleRef.name),
                 namespace: "", subjects: crb.subjects, rules: rules, roleID: roleID))
@@ -301,64 +337,74 @@ public final class RBACAuthorizer: Sendable {
             var rules: [PolicyRule]? = nil
             var roleID = Int.min
             if bytesEqual(rb.roleRef.kind, RoleRef.clusterRoleKind) {
-                if let i = clusterRoleIndex(rb.roleRef.name) {
-                    rules = aggregator.effectiveRules[i]
+                if let i = clusterRoleIndex(rb.roleRef.name, in: state.clusterRoles, byName: clusterRoleByName) {
+                    rules = clusterRoleRules[i]
                     roleID = i
                 }
             } else if bytesEqual(rb.roleRef.kind, RoleRef.roleKind), !rb.namespace.isEmpty {
-                if let i = roleIndex(rb.namespace, rb.roleRef.name) {
+                if let i = roleIndex(namespace: rb.namespace, name: rb.roleRef.name, in: state.roles, byKey: roleByKey) {
                     rules = state.roles[i].rules
                     roleID = -(i + 1)
                 }
             }
-            bs.append(Binding(
+            resolved.append(Binding(
                 source: BindingSource(bindingKind: .roleBinding, bindingNamespace: rb.namespace, bindingName: rb.name,
                                       roleKind: rb.roleRef.kind, roleName: rb.roleRef.name),
                 namespace: rb.namespace, subjects: rb.subjects, rules: rules, roleID: roleID))
         }
-        bindings = bs
-        crbCount = state.clusterRoleBindings.count
+        return resolved
+    }
 
-        var cU: [String: [Int32]] = [:], cG: [String: [Int32]] = [:]
-        var rU: [String: [Int32]] = [:], rG: [String: [Int32]] = [:]
-        var nU: [NSKey: [Int32]] = [:], nG: [NSKey: [Int32]] = [:]
-        var byNS: [String: [Int32]] = [:]
-        func add<K: Hashable>(_ d: inout [K: [Int32]], _ k: K, _ id: Int32) {
-            if d[k, default: []].last != id { d[k, default: []].append(id) }
-        }
-        for (i, b) in bs.enumerated() {
-            let id = Int32(i)
-            let isCRB = i < crbCount
-            if !isCRB { byNS[b.namespace, default: []].append(id) }
-            for s in b.subjects {
-                if bytesEqual(s.kind, Subject.userKind) {
-                    if isCRB { add(&cU, s.name, id) } else {
-                        add(&rU, s.name, id)
-                        add(&nU, NSKey(namespace: b.namespace, principal: s.name), id)
-                    }
-                } else if bytesEqual(s.kind, Subject.groupKind) {
-                    if isCRB { add(&cG, s.name, id) } else {
-                        add(&rG, s.name, id)
-                        add(&nG, NSKey(namespace: b.namespace, principal: s.name), id)
-                    }
-                } else if bytesEqual(s.kind, Subject.serviceAccountKind) {
-                    let ns = s.namespace.isEmpty ? b.namespace : s.namespace
-                    if ns.isEmpty { continue }
-                    let user = ServiceAccountIdentity.username(namespace: ns, name: s.name)
-                    if isCRB { add(&cU, user, id) } else {
-                        add(&rU, user, id)
-                        add(&nU, NSKey(namespace: b.namespace, principal: user), id)
+    /// Binding ids by the users and groups their subjects name (a ServiceAccount subject by its
+    /// user name), so a query visits only the bindings that may apply. Each list is ascending.
+    struct SubjectIndex {
+        var users = PrincipalIndex()
+        var groups = PrincipalIndex()
+        var roleBindingsByNamespace: [String: [Int32]] = [:]
+
+        init(_ bindings: [Binding], clusterRoleBindingCount: Int) {
+            for (i, binding) in bindings.enumerated() {
+                let id = Int32(i)
+                let isClusterBinding = i < clusterRoleBindingCount
+                if !isClusterBinding { roleBindingsByNamespace[binding.namespace, default: []].append(id) }
+                for subject in binding.subjects {
+                    if bytesEqual(subject.kind, Subject.userKind) {
+                        users.add(subject.name, id, bindingNamespace: binding.namespace, isClusterBinding)
+                    } else if bytesEqual(subject.kind, Subject.groupKind) {
+                        groups.add(subject.name, id, bindingNamespace: binding.namespace, isClusterBinding)
+                    } else if bytesEqual(subject.kind, Subject.serviceAccountKind) {
+                        // Upstream: the namespace defaults to the RoleBinding's; without one it never matches.
+                        let namespace = subject.namespace.isEmpty ? binding.namespace : subject.namespace
+                        if namespace.isEmpty { continue }
+                        users.add(ServiceAccountIdentity.username(namespace: namespace, name: subject.name), id,
+                                  bindingNamespace: binding.namespace, isClusterBinding)
                     }
                 }
             }
         }
-        crbByUser = cU
-        crbByGroup = cG
-        rbByUser = rU
-        rbByGroup = rG
-        rbByNamespaceUser = nU
-        rbByNamespaceGroup = nG
-        rbByNamespace = byNS
+    }
+
+    /// Binding ids by one kind of principal (user names or group names).
+    struct PrincipalIndex {
+        var clusterRoleBindings: [String: [Int32]] = [:]
+        var roleBindings: [String: [Int32]] = [:]
+        var roleBindingsByNamespace: [NSKey: [Int32]] = [:]
+
+        @inline(__always)
+        mutating func add(_ principal: String, _ id: Int32, bindingNamespace: String, _ isClusterBinding: Bool) {
+            if isClusterBinding {
+                Self.add(&clusterRoleBindings, principal, id)
+            } else {
+                Self.add(&roleBindings, principal, id)
+                Self.add(&roleBindingsByNamespace, NSKey(namespace: bindingNamespace, principal: principal), id)
+            }
+        }
+
+        /// Appends `id` once (a binding naming the same subject twice is listed once).
+        @inline(__always)
+        static func add<K: Hashable>(_ index: inout [K: [Int32]], _ key: K, _ id: Int32) {
+            if index[key, default: []].last != id { index[key, default: []].append(id) }
+        }
     }
 
     // MARK: - Candidate bindings
@@ -547,11 +593,6 @@ public final class RBACAuthorizer: Sendable {
         let namespaces = order.map { NamespacePermissions(namespace: $0, bindings: byNamespace[$0]!) }
         return EffectivePermissions(user: user, groups: groups, clusterWide: clusterWide,
                                     namespaces: namespaces, unresolvedBindings: unresolved)
-    }
-
-    /// Alias of `effectivePermissions(user:groups:)`.
-    public func effectiveRules(user: String, groups: [String]) -> EffectivePermissions {
-        effectivePermissions(user: user, groups: groups)
     }
 
     /// Effective permissions of a service account, with its implicit groups.

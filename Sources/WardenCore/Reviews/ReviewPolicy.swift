@@ -58,7 +58,7 @@ public struct ReviewPolicy: Sendable, Hashable, Codable {
         intervalDays: TierIntervals(critical: 30, high: 90, medium: 180, low: 365),
         reminderOffsetsDays: [14, 7, 3, 1, 0], overdueRepeatDays: 1, escalateAfterDays: 7, noResponse: .noChange)
 
-    public static let maxIntervalDays = 3650
+    public static let maxIntervalDays = AgentFields.maxReviewIntervalDays
 
     public func validate() throws(ValidationError) {
         var issues = IssueCollector()

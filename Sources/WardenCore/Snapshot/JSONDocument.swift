@@ -34,8 +34,6 @@ enum Tape {
     static let maxShortLength = (1 << 24) - 1
     static let maxOffset = (1 << 36) - 1
     static let maxCount = (1 << 28) - 1
-    static let maxInt: Int64 = (1 << 59) - 1
-    static let minInt: Int64 = -(1 << 59)
 
     @inline(__always) static func tag(_ w: UInt64) -> UInt64 { w >> 60 }
     @inline(__always) static func length(_ w: UInt64) -> Int { Int((w >> 36) & 0xFF_FFFF) }
@@ -305,9 +303,6 @@ public final class JSONDocument: @unchecked Sendable {
 
     /// The root value.
     public var root: JSONNode { JSONNode(document: self, index: 0) }
-
-    /// Number of tape words (memory is about 8 bytes per word plus the input).
-    public var tapeWordCount: Int { storage.count }
 
     @inline(__always)
     func withView<R>(_ body: (TapeView) throws -> R) rethrows -> R {

@@ -434,6 +434,7 @@ struct JSONScanner {
             while i < n, Self.isDigit(base[i]) { i += 1 }
         }
         let len = i - start
+        // At most 17 digits is below 2^59, so the value fits the tape's 60-bit int; -0 stays a number.
         if integral && digits <= 17 && !(negative && value == 0) {
             let v = negative ? -Int64(value) : Int64(value)
             push(Tape.int(v))

@@ -62,4 +62,9 @@ enum AttestationFixtures {
 
 extension AttestationReport {
     func findings(_ id: String) -> [AttestationFinding] { allFindings.filter { $0.id == id } }
+
+    /// Decodes a report from its canonical JSON.
+    static func decode(_ bytes: [UInt8]) throws -> AttestationReport {
+        try CanonicalJSON.decode(AttestationReport.self, from: bytes)
+    }
 }
