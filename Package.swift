@@ -33,17 +33,11 @@ let package = Package(
         .target(
             name: "WardenCore",
             dependencies: [
-                "CWardenYAML",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["README.md"],
             swiftSettings: swiftSettings
-        ),
-        // libyaml's event stream, which Yams does not offer (see Sources/CWardenYAML/README.md).
-        .target(
-            name: "CWardenYAML",
-            exclude: ["libyaml", "README.md"]
         ),
         // PostgreSQL access and migrations. All SQL lives here.
         .target(

@@ -1,10 +1,8 @@
-import CWardenYAML
+import CYaml
 import Yams
 
 // YAML input: documents are checked for alias expansion with libyaml's event stream (so a
-// "billion laughs" document is refused before anything expands; Yams' composer would expand
-// aliases, and hash alias keys, before any check on its tree could run; Yams offers no event
-// API, so CWardenYAML provides it), composed with Yams, converted
+// "billion laughs" document is refused before anything expands), composed with Yams, converted
 // to `JSONValue` (YAML 1.1 scalars as Kubernetes' YAML reader resolves them: null, bool incl.
 // yes/no/on/off, int incl. 0x/0o/0b, float; timestamps stay strings; merge keys `<<` applied),
 // flattened (List documents contribute their items) and then parsed by the JSON path, so JSON
@@ -122,10 +120,13 @@ extension SnapshotParser {
 enum YAMLExpansionCheck {
     static func check(_ bytes: [UInt8], maxNodes: Int) throws(SnapshotError) {
         let result: SnapshotIssue? = bytes.withUnsafeBufferPointer { buf in
-            guard let events = warden_yaml_events_create(buf.baseAddress, buf.count) else {
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else {
                 return SnapshotIssue(code: .invalidYAML, message: "cannot initialize the YAML parser")
             }
-            defer { warden_yaml_events_destroy(events) }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(&parser, buf.baseAddress, buf.count)
 
             var anchors: [String: Int] = [:]
             var frames: [(anchor: String?, size: Int)] = []
@@ -133,6 +134,10 @@ enum YAMLExpansionCheck {
             var aliases = 0
             var document = -1
 
+            func anchorName(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+                guard let p else { return nil }
+                return String(cString: UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
+            }
             func add(_ size: Int) {
                 if frames.isEmpty { return }
                 let s = frames[frames.count - 1].size
@@ -140,32 +145,34 @@ enum YAMLExpansionCheck {
             }
 
             while true {
-                var anchorText: UnsafePointer<CChar>?
-                var line = 0
-                let kind = warden_yaml_events_next(events, &anchorText, &line)
-                let anchor = anchorText.map { String(cString: $0) }
-                switch kind {
-                case WARDEN_YAML_FAILED:
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else {
                     // Syntax errors are reported by the composer with a better message; stop here.
                     return nil
-                case WARDEN_YAML_STREAM_END:
+                }
+                defer { yaml_event_delete(&event) }
+                switch event.type {
+                case YAML_STREAM_END_EVENT:
                     return nil
-                case WARDEN_YAML_DOCUMENT_START:
+                case YAML_DOCUMENT_START_EVENT:
                     document += 1
                     anchors = [:]
-                case WARDEN_YAML_SCALAR:
+                case YAML_SCALAR_EVENT:
                     total += 1
                     add(1)
-                    if let anchor { anchors[anchor] = 1 }
-                case WARDEN_YAML_ALIAS:
+                    if let a = anchorName(event.data.scalar.anchor) { anchors[a] = 1 }
+                case YAML_ALIAS_EVENT:
                     aliases += 1
-                    let size = anchor.flatMap { anchors[$0] } ?? 1
+                    let size = anchorName(event.data.alias.anchor).flatMap { anchors[$0] } ?? 1
                     total = total > Int.max / 4 ? total : total + size
                     add(size)
-                case WARDEN_YAML_SEQUENCE_START, WARDEN_YAML_MAPPING_START:
+                case YAML_SEQUENCE_START_EVENT:
                     total += 1
-                    frames.append((anchor, 1))
-                case WARDEN_YAML_COLLECTION_END:
+                    frames.append((anchorName(event.data.sequence_start.anchor), 1))
+                case YAML_MAPPING_START_EVENT:
+                    total += 1
+                    frames.append((anchorName(event.data.mapping_start.anchor), 1))
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     if let f = frames.popLast() {
                         if let a = f.anchor { anchors[a] = f.size }
                         add(f.size)
@@ -176,7 +183,7 @@ enum YAMLExpansionCheck {
                 if total > maxNodes {
                     return SnapshotIssue(
                         code: .yamlTooComplex, document: max(document, 0),
-                        line: line + 1,
+                        line: Int(parser.mark.line) + 1,
                         message: "YAML expands to more than \(maxNodes) nodes (\(aliases) aliases so far); refusing (billion laughs?)")
                 }
             }
