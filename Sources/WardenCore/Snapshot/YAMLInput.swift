@@ -1,3 +1,9 @@
+// CYaml is libyaml as Yams bundles it: not a product of Yams, so SwiftPM cannot declare it, yet
+// it is the only event-level reader at hand. The alias-expansion check must see libyaml's events
+// before anything composes: Yams' public Parser composes whole documents, expanding aliases and
+// hashing every key, which is the exponential cost the check exists to refuse. Copying libyaml
+// into this repository would be a vendored copy of a package's files, which this project does not
+// keep; so the import stays, and a Yams upgrade that renames the target fails the build here.
 import CYaml
 import Yams
 
