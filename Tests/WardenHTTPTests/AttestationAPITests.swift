@@ -195,4 +195,42 @@ struct AttestationAPITests {
             expectProblem(try await client.call(.post, "/v1/attestations/verify", token: server.tokens.auditor, json: "{"), status: 400)
         }
     }
+
+    /// A report over an older snapshot says so in its findings, verdict and signed predicate; an
+    /// auditor may attest only the newest.
+    @Test func aReportOverAnOlderSnapshotSaysSoAndAuditorsAttestOnlyTheNewest() async throws {
+        try await withLiveServer { server, client in
+            _ = try await Self.registerCoder(client, server)
+            let older = try await Self.upload(client, server, try Self.fixture("attestation-clean.yaml"))
+            let newer = try await Self.upload(client, server, try Self.fixture("attestation-drift.yaml"))
+            let before = try await rowCounts(server)
+            expectProblem(
+                try await client.call(.post, "/v1/clusters/prod/attestations", token: server.tokens.auditor, json: #"{"snapshotId":\#(older)}"#),
+                status: 403)
+            #expect(try await rowCounts(server) == before)
+
+            let stale = try await client.call(
+                .post, "/v1/clusters/prod/attestations", token: server.tokens.reviewer, json: #"{"snapshotId":\#(older)}"#)
+            #expect(stale.status == .created, "\(stale.text)")
+            #expect(stale.json?["verdict"] as? String == "non_compliant")
+            let id = try #require(stale.json?["id"] as? Int)
+            let reasons = (stale.json?["reasons"] as? [String]) ?? []
+            #expect(reasons.contains { $0.contains("ATT-010") || $0.contains("older snapshot") || $0.contains("not its newest") }, "\(reasons)")
+            let report = try await client.call(.get, "/v1/attestations/\(id)", token: server.tokens.auditor)
+            let findings = ((report.json?["clusterFindings"] as? [String: Any])?["findings"] as? [[String: Any]]) ?? []
+            #expect(findings.contains { $0["id"] as? String == "ATT-010" })
+            #expect((report.json?["snapshot"] as? [String: Any])?["newerSnapshotID"] as? Int == newer)
+            let envelope = try await client.call(.get, "/v1/attestations/\(id)/envelope", token: server.tokens.auditor)
+            let statement = try #require(
+                AttestationKeyRing(signingKey: testSigningKey).verify(envelope: try DSSEEnvelope.decode(json: Array(envelope.body.readableBytesView)))
+                    .statement)
+            #expect(statement.predicate.snapshot.newerSnapshotId == Int64(newer))
+
+            let current = try await Self.attest(client, server)
+            let currentReport = try await client.call(.get, "/v1/attestations/\(current["id"] as? Int ?? 0)", token: server.tokens.auditor)
+            let currentFindings = ((currentReport.json?["clusterFindings"] as? [String: Any])?["findings"] as? [[String: Any]]) ?? []
+            #expect(!currentFindings.contains { $0["id"] as? String == "ATT-010" })
+            #expect((currentReport.json?["snapshot"] as? [String: Any])?["newerSnapshotID"] == nil)
+        }
+    }
 }

@@ -77,7 +77,7 @@ warden_pg_start() {
         cat >> "$real/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = ''
-max_connections = 200
+max_connections = 500
 fsync = on
 CONF
     fi

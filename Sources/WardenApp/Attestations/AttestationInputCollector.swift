@@ -7,7 +7,7 @@ struct AttestationInputCollector: Sendable {
     let stores: Stores
     let snapshots: Snapshots
 
-    func input(cluster: String, snapshot record: SnapshotRecord, at now: Date) async throws -> AttestationInput {
+    func input(cluster: String, snapshot record: SnapshotRecord, newerSnapshotID: Int64?, at now: Date) async throws -> AttestationInput {
         let parsed = try await snapshots.parsed(id: record.id)
         let agents = try await stores.agents.active(cluster: cluster)
         let ids = agents.map(\.id)
@@ -23,7 +23,8 @@ struct AttestationInputCollector: Sendable {
         return AttestationInput(
             cluster: cluster,
             snapshotRef: AttestationSnapshotRef(
-                id: record.id, sha256: String(record.digest.dropFirst("sha256:".count)), uploadedAt: record.createdAt, cluster: cluster),
+                id: record.id, sha256: String(record.digest.dropFirst("sha256:".count)), uploadedAt: record.createdAt, cluster: cluster,
+                newerSnapshotID: newerSnapshotID),
             snapshot: parsed.snapshot, authorizer: parsed.authorizer, agents: agentInputs, generatedAt: now,
             wardenVersion: WardenVersion.string)
     }

@@ -9,14 +9,22 @@ public struct Attestations: Sendable {
     let keyRing: AttestationKeyRing?
 
     /// Builds, signs and stores a report of `cluster` over its latest snapshot, or over `snapshotID`.
-    /// One time stamps the whole operation: the report, its signed predicate and its row.
-    public func issue(cluster: String, snapshotID: Int64?, context: ChangeContext) async throws -> AttestationRecord {
+    /// One time stamps the whole operation: the report, its signed predicate and its row. A report
+    /// over an older snapshot says so (ATT-010, and `newerSnapshotId` in the predicate); an auditor
+    /// (`by`, nil for the command line) may attest only the newest.
+    public func issue(cluster: String, snapshotID: Int64?, by principal: Principal? = nil, context: ChangeContext) async throws -> AttestationRecord {
         guard let ring = keyRing else {
             throw UseCaseError.noSigningKey("this server has no attestation signing key; set WARDEN_SIGNING_KEY or WARDEN_SIGNING_KEY_FILE")
         }
         let snapshot = try await snapshotToAttest(cluster: cluster, requested: snapshotID)
+        let newest = try await snapshots.latest(cluster: cluster)
+        let newer = newest.flatMap { $0.id == snapshot.id ? nil : $0.id }
+        if let newer, principal?.role == .auditor {
+            throw UseCaseError.forbidden(
+                "an auditor attests only the cluster's newest snapshot (\(newer)); leave snapshotId out, or ask an admin or reviewer")
+        }
         let input = try await AttestationInputCollector(stores: stores, snapshots: snapshots)
-            .input(cluster: cluster, snapshot: snapshot, at: stores.clock.now())
+            .input(cluster: cluster, snapshot: snapshot, newerSnapshotID: newer, at: stores.clock.now())
         let id = try await stores.attestations.reserveID()
         let signed = try SignedAttestation.issue(input, id: id, ring: ring)
         return try await stores.attestations.insert(signed, snapshot: snapshot, context: context)

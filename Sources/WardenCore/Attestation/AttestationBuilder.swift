@@ -64,7 +64,7 @@ public enum AttestationBuilder {
 
         // 5. Cluster-wide, then the verdict and summary.
         let clusterSection = clusterAttestation(authorizer: authorizer, index: index, partials: partials,
-                                                labelKey: input.options.agentLabelKey, cores: cores)
+                                                labelKey: input.options.agentLabelKey, snapshot: input.snapshotRef, cores: cores)
         let all = agentReports.flatMap(\.findings) + clusterSection.findings
         let rules = Set(all.map(\.id)).sorted().compactMap { AttestationRules.rule(id: $0) }
         return AttestationReport(cluster: input.cluster, snapshot: input.snapshotRef, generatedAt: input.generatedAt,
@@ -119,10 +119,12 @@ public enum AttestationBuilder {
     /// Shadow agents, missing ServiceAccounts and cluster-admin equivalents, with their findings
     /// fingerprinted (no agent) and sorted.
     static func clusterAttestation(authorizer: RBACAuthorizer, index: AttestationIndex, partials: [AgentPartial],
-                                   labelKey: String, cores: Int) -> ClusterAttestation {
+                                   labelKey: String, snapshot: AttestationSnapshotRef, cores: Int) -> ClusterAttestation {
         let cluster = AttestationCluster.run(authorizer: authorizer, index: index, agents: partials.map(\.identity),
                                              labelKey: labelKey, parallelism: cores)
-        var clusterFindings: [AttestationFinding] = cluster.findings.map { f, discriminator in
+        var found = cluster.findings
+        if let stale = staleSnapshotFinding(snapshot) { found.append((stale, "")) }
+        var clusterFindings: [AttestationFinding] = found.map { f, discriminator in
             var f = f
             f.fingerprint = AttestationFingerprint.make(id: f.id, agent: "", object: f.object, field: f.field, location: f.location,
                                                         discriminator: discriminator)
@@ -135,6 +137,16 @@ public enum AttestationBuilder {
             missingServiceAccounts: partials.filter { !$0.present }.map(\.agent.serviceAccountKey),
             clusterAdminRoles: cluster.adminRoles, clusterAdminBindings: cluster.adminBindings,
             findings: clusterFindings, summary: SeverityCounts(clusterFindings))
+    }
+
+    /// A report over an older snapshot attests an earlier cluster: it says so, and cannot be compliant.
+    static func staleSnapshotFinding(_ snapshot: AttestationSnapshotRef) -> AttestationFinding? {
+        guard let newer = snapshot.newerSnapshotID else { return nil }
+        let rule = AttestationRules.rule(.staleSnapshot)
+        return AttestationFinding(
+            id: rule.id, severity: rule.severity,
+            message: "the report is over snapshot \(snapshot.id) of cluster \(snapshot.cluster), not its newest (\(newer))",
+            remediation: rule.remediation)
     }
 
     static func summary(_ agentReports: [AgentAttestation], _ clusterSection: ClusterAttestation) -> AttestationSummary {

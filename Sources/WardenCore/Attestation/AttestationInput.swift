@@ -11,12 +11,15 @@ public struct AttestationSnapshotRef: Sendable, Hashable, Codable {
     public var sha256: String
     public var uploadedAt: Date
     public var cluster: String
+    /// The cluster's newest snapshot when this one is not it (the report then says so); nil when it is.
+    public var newerSnapshotID: Int64?
 
-    public init(id: Int64, sha256: String, uploadedAt: Date, cluster: String) {
+    public init(id: Int64, sha256: String, uploadedAt: Date, cluster: String, newerSnapshotID: Int64? = nil) {
         self.id = id
         self.sha256 = sha256
         self.uploadedAt = uploadedAt
         self.cluster = cluster
+        self.newerSnapshotID = newerSnapshotID
     }
 }
 

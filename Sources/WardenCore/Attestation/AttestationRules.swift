@@ -49,6 +49,8 @@ public enum AttestationRuleID: String, Sendable, Hashable, Codable, CaseIterable
     case clusterAdminEquivalent = "ATT-008"
     /// The agent can run pods as ServiceAccounts that can do what it cannot.
     case transitiveEscalation = "ATT-009"
+    /// The report is over a snapshot that is not the cluster's newest.
+    case staleSnapshot = "ATT-010"
 }
 
 /// A rule as reports and renderers describe it (guardrail or attestation rule).
@@ -120,6 +122,10 @@ public enum AttestationRules {
               severity: .high, category: "exposure",
               description: "The agent may create or change workloads where ServiceAccounts run that can do things the agent itself cannot (read secrets, change RBAC, administer, ...), so it can gain their permissions.",
               remediation: "Move those ServiceAccounts out of the namespaces the agent deploys to, or remove the agent's workload verbs."),
+        .init(id: AttestationRuleID.staleSnapshot.rawValue, name: "StaleSnapshot", title: "Report over an older snapshot",
+              severity: .medium, category: "attestation",
+              description: "The report is over a snapshot that is not the cluster's newest, so it attests an earlier state of the cluster, not the one in force.",
+              remediation: "Attest the cluster's newest snapshot (POST .../attestations without snapshotId)."),
     ]
 
     static let byID: [String: AttestationRule] = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, $0) })

@@ -23,7 +23,8 @@ public struct SignedAttestation: Sendable {
             baselines: input.agents.compactMap { agent in
                 agent.baseline.map { .init(agentId: agent.agent.id, version: $0.version, digest: $0.digest) }
             },
-            snapshot: .init(id: input.snapshotRef.id, uploadedAt: input.snapshotRef.uploadedAt))
+            snapshot: .init(
+                id: input.snapshotRef.id, uploadedAt: input.snapshotRef.uploadedAt, newerSnapshotId: input.snapshotRef.newerSnapshotID))
         let statement = InTotoStatement(predicate: predicate, snapshotSHA256Hex: input.snapshotRef.sha256)
         let envelope = try ring.sign(statement: statement)
         return SignedAttestation(

@@ -129,14 +129,17 @@ public struct AttestationPredicate: Codable, Sendable, Hashable {
         public var id: Int64
         /// RFC 3339 in UTC.
         public var uploadedAt: String
+        /// The cluster's newest snapshot when the report is over an older one; absent when it is the newest.
+        public var newerSnapshotId: Int64?
 
-        public init(id: Int64, uploadedAt: String) {
+        public init(id: Int64, uploadedAt: String, newerSnapshotId: Int64? = nil) {
             self.id = id
             self.uploadedAt = uploadedAt
+            self.newerSnapshotId = newerSnapshotId
         }
 
-        public init(id: Int64, uploadedAt: Date) {
-            self.init(id: id, uploadedAt: RFC3339.string(from: uploadedAt))
+        public init(id: Int64, uploadedAt: Date, newerSnapshotId: Int64? = nil) {
+            self.init(id: id, uploadedAt: RFC3339.string(from: uploadedAt), newerSnapshotId: newerSnapshotId)
         }
     }
 

@@ -9,7 +9,9 @@ extension WardenAPI {
         let cluster = try Self.cluster(input.path.cluster)
         var requested: Int64?
         if case .json(let body) = input.body { requested = body.snapshotId }
-        let stored = try await app.attestations.issue(cluster: cluster, snapshotID: requested, context: RequestScope.current.changeContext)
+        let scope = RequestScope.current
+        let stored = try await app.attestations.issue(
+            cluster: cluster, snapshotID: requested, by: try scope.requiredPrincipal, context: scope.changeContext)
         return .created(.init(headers: .init(location: "/v1/attestations/\(stored.id)"), body: .json(Self.schema(stored))))
     }
 
