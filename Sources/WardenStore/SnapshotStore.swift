@@ -14,7 +14,11 @@ public struct SnapshotStore: Sendable {
     /// (`created` false) and nothing is stored: a collector uploading an unchanged cluster every
     /// night adds nothing. Uploads for one cluster are serialised, so two identical ones store one.
     public func create(
-        cluster: String, bytes: [UInt8], mediaType: String, objectCounts: [String: Int], context: ChangeContext
+        cluster: String,
+        bytes: [UInt8],
+        mediaType: String,
+        objectCounts: [String: Int],
+        context: ChangeContext
     ) async throws -> (record: SnapshotRecord, created: Bool) {
         let digest = "sha256:" + SHA256Digest.hex(bytes)
         if let latest = try await latest(cluster: cluster), latest.digest == digest { return (latest, false) }
@@ -24,18 +28,24 @@ public struct SnapshotStore: Sendable {
         return try await database.withTransaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey), hashtext(\(cluster)))", logger: database.logger)
             let newest = try await connection.first(
-                "SELECT \(unescaped: Self.columns) FROM snapshots WHERE cluster = \(cluster) ORDER BY id DESC LIMIT 1", logger: database.logger,
-                decode: Self.decode)
+                "SELECT \(unescaped: Self.columns) FROM snapshots WHERE cluster = \(cluster) ORDER BY id DESC LIMIT 1",
+                logger: database.logger,
+                decode: Self.decode
+            )
             if let newest, newest.digest == digest { return (newest, false) }
             let record = try await connection.returning(
                 """
                 INSERT INTO snapshots (cluster, digest, media_type, object_counts, size_bytes, content_gzip, created_at, created_by)
                 VALUES (\(cluster), \(digest), \(mediaType), \(counts)::jsonb, \(Int64(bytes.count)), \(Data(compressed)), \(now), \(context.actor))
                 RETURNING \(unescaped: Self.columns)
-                """, logger: database.logger, decode: Self.decode)
+                """,
+                logger: database.logger,
+                decode: Self.decode
+            )
             try await audit.append(
                 context.record(action: "snapshot.create", targetType: "snapshot", targetID: String(record.id), stateDigest: record.digest),
-                on: connection)
+                on: connection
+            )
             return (record, true)
         }
     }
@@ -57,11 +67,14 @@ public struct SnapshotStore: Sendable {
                   AND NOT EXISTS (SELECT 1 FROM attestations a WHERE a.snapshot_id = s.id)
                   AND NOT EXISTS (SELECT 1 FROM reviews r WHERE (r.evidence -> 'snapshot' ->> 'id')::bigint = s.id)
                 RETURNING s.id, s.digest
-                """, logger: database.logger
+                """,
+                logger: database.logger
             ) { row in try row.decode((Int64, String).self) }
             for (id, digest) in pruned {
                 try await audit.append(
-                    context.record(action: "snapshot.prune", targetType: "snapshot", targetID: String(id), stateDigest: digest), on: connection)
+                    context.record(action: "snapshot.prune", targetType: "snapshot", targetID: String(id), stateDigest: digest),
+                    on: connection
+                )
             }
             return pruned.count
         }
@@ -69,7 +82,10 @@ public struct SnapshotStore: Sendable {
 
     public func get(id: Int64) async throws -> SnapshotRecord {
         try await database.one(
-            "SELECT \(unescaped: Self.columns) FROM snapshots WHERE id = \(id)", orThrow: Self.notFound(id), decode: Self.decode)
+            "SELECT \(unescaped: Self.columns) FROM snapshots WHERE id = \(id)",
+            orThrow: Self.notFound(id),
+            decode: Self.decode
+        )
     }
 
     /// Newest first; `beforeID` is the cursor.
@@ -79,7 +95,9 @@ public struct SnapshotStore: Sendable {
             SELECT \(unescaped: Self.columns) FROM snapshots
             WHERE cluster = \(cluster) AND (\(beforeID)::bigint IS NULL OR id < \(beforeID))
             ORDER BY id DESC LIMIT \(limit)
-            """, decode: Self.decode)
+            """,
+            decode: Self.decode
+        )
     }
 
     public func latest(cluster: String) async throws -> SnapshotRecord? {
@@ -90,7 +108,9 @@ public struct SnapshotStore: Sendable {
     public func content(id: Int64) async throws -> (record: SnapshotRecord, bytes: [UInt8]) {
         let record = try await get(id: id)
         let compressed = try await database.one(
-            "SELECT content_gzip FROM snapshots WHERE id = \(id)", orThrow: Self.notFound(id)) { try $0.decode(Data.self) }
+            "SELECT content_gzip FROM snapshots WHERE id = \(id)",
+            orThrow: Self.notFound(id)
+        ) { try $0.decode(Data.self) }
         let bytes = try Gzip.decompress(Array(compressed), limit: Int(record.sizeBytes))
         guard "sha256:" + SHA256Digest.hex(bytes) == record.digest else {
             throw StoreError.corruptRow("snapshot \(id) no longer matches its digest")
@@ -107,7 +127,14 @@ public struct SnapshotStore: Sendable {
             throw StoreError.corruptRow("snapshots \(id)")
         }
         return SnapshotRecord(
-            id: id, cluster: cluster, digest: digest, mediaType: mediaType, objectCounts: objectCounts, sizeBytes: size,
-            createdAt: createdAt, createdBy: createdBy)
+            id: id,
+            cluster: cluster,
+            digest: digest,
+            mediaType: mediaType,
+            objectCounts: objectCounts,
+            sizeBytes: size,
+            createdAt: createdAt,
+            createdBy: createdBy
+        )
     }
 }

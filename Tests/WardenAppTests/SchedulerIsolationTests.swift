@@ -17,9 +17,17 @@ import WardenTestSupport
             for name in ["broken", "healthy"] {
                 let agent = try await app.agents.register(
                     AgentFields(
-                        name: name, cluster: "prod", namespace: "agents", serviceAccount: name, owner: "team-a", purpose: "test",
-                        riskTier: .high, nextReviewDue: test.clock.now().addingTimeInterval(-86_400)),
-                    context: Self.setup)
+                        name: name,
+                        cluster: "prod",
+                        namespace: "agents",
+                        serviceAccount: name,
+                        owner: "team-a",
+                        purpose: "test",
+                        riskTier: .high,
+                        nextReviewDue: test.clock.now().addingTimeInterval(-86_400)
+                    ),
+                    context: Self.setup
+                )
                 ids.append(agent.id)
             }
             // Labels that are not a string map: the row no longer decodes as an agent.

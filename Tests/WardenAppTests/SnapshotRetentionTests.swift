@@ -13,8 +13,12 @@ import WardenTestSupport
 
     /// The fixture cluster with one more namespace, so each upload has its own digest.
     static func cluster(_ n: Int) -> [UInt8] {
-        Array(SnapshotFixtures.cluster.replacingOccurrences(
-            of: #""items": ["#, with: #""items": [{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"extra-\#(n)"}},"#).utf8)
+        Array(
+            SnapshotFixtures.cluster.replacingOccurrences(
+                of: #""items": ["#,
+                with: #""items": [{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"extra-\#(n)"}},"#
+            ).utf8
+        )
     }
 
     @Test func theNewestSnapshotAgainIsReturnedNotStored() async throws {
@@ -29,7 +33,11 @@ import WardenTestSupport
             let back = try await app.snapshots.upload(upload, body: Self.cluster(1), by: Self.admin, context: Self.setup)
             #expect(other.created && back.created && back.record.id > other.record.id)
             let elsewhere = try await app.snapshots.upload(
-                .init(cluster: "staging", mediaType: .json, gzipped: false), body: Self.cluster(1), by: Self.admin, context: Self.setup)
+                .init(cluster: "staging", mediaType: .json, gzipped: false),
+                body: Self.cluster(1),
+                by: Self.admin,
+                context: Self.setup
+            )
             #expect(elsewhere.created)
         }
     }

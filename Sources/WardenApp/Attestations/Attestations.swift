@@ -21,7 +21,8 @@ public struct Attestations: Sendable {
         let newer = newest.flatMap { $0.id == snapshot.id ? nil : $0.id }
         if let newer, principal?.role == .auditor {
             throw UseCaseError.forbidden(
-                "an auditor attests only the cluster's newest snapshot (\(newer)); leave snapshotId out, or ask an admin or reviewer")
+                "an auditor attests only the cluster's newest snapshot (\(newer)); leave snapshotId out, or ask an admin or reviewer"
+            )
         }
         let input = try await AttestationInputCollector(stores: stores, snapshots: snapshots)
             .input(cluster: cluster, snapshot: snapshot, newerSnapshotID: newer, at: stores.clock.now())

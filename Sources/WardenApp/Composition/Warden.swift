@@ -43,15 +43,29 @@ public final class Warden: Sendable {
         // Webhook receivers are told where to answer; following a redirect would send the signed body elsewhere.
         let client = HTTPClient(
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10))))
+            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
+        )
         self.httpClient = client
         let deliverer = WebhookDeliverer(
-            store: stores.notifications, client: client, clock: clock, backoff: settings.scheduler.backoff,
-            lease: TimeInterval(settings.scheduler.deliveryLease), logger: logger)
+            store: stores.notifications,
+            client: client,
+            clock: clock,
+            backoff: settings.scheduler.backoff,
+            lease: TimeInterval(settings.scheduler.deliveryLease),
+            logger: logger
+        )
         self.scheduler = ReviewScheduler(
-            reviews: stores.reviews, deliverer: deliverer, idempotency: stores.idempotency, snapshots: stores.snapshots,
-            statistics: stores.statistics, snapshotsKept: settings.scheduler.snapshotsKept, evidence: evidence, clock: clock,
-            backoff: SchedulerBackoff(backoff: settings.scheduler.backoff), logger: logger)
+            reviews: stores.reviews,
+            deliverer: deliverer,
+            idempotency: stores.idempotency,
+            snapshots: stores.snapshots,
+            statistics: stores.statistics,
+            snapshotsKept: settings.scheduler.snapshotsKept,
+            evidence: evidence,
+            clock: clock,
+            backoff: SchedulerBackoff(backoff: settings.scheduler.backoff),
+            logger: logger
+        )
     }
 
     /// The in-process scheduler `warden serve` runs, or nil when its interval is 0.
@@ -59,7 +73,11 @@ public final class Warden: Sendable {
         let settings = settings.scheduler
         guard settings.interval > 0 else { return nil }
         return SchedulerService(
-            scheduler: scheduler, interval: .seconds(settings.interval), deliveryInterval: .seconds(settings.deliveryInterval), logger: logger)
+            scheduler: scheduler,
+            interval: .seconds(settings.interval),
+            deliveryInterval: .seconds(settings.deliveryInterval),
+            logger: logger
+        )
     }
 
     /// Runs `body` and shuts down afterwards, whether it threw or not.

@@ -91,7 +91,9 @@ public struct ReviewScheduler: Sendable {
             failures.increment()
             let retryAt = backoff.failed(id, at: clock.now())
             logger.error(
-                "could not open a due review", metadata: ["agent": "\(id)", "error": "\(error)", "retryAt": "\(RFC3339.string(from: retryAt))"])
+                "could not open a due review",
+                metadata: ["agent": "\(id)", "error": "\(error)", "retryAt": "\(RFC3339.string(from: retryAt))"]
+            )
             return .failed
         }
     }

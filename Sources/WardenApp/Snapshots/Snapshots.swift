@@ -26,15 +26,22 @@ public struct Snapshots: Sendable {
     /// `SnapshotError` with every issue when it does not.
     /// `created` is false when the cluster's newest snapshot was the same, which is returned instead.
     public func upload(
-        _ upload: Upload, body: [UInt8], by principal: Principal, context: ChangeContext
+        _ upload: Upload,
+        body: [UInt8],
+        by principal: Principal,
+        context: ChangeContext
     ) async throws -> (record: SnapshotRecord, created: Bool) {
         try checkMayUpload(cluster: upload.cluster, principal: principal)
         let bytes = upload.gzipped ? try decompress(body) : body
         try upload.mediaType.checkLooksRight(bytes)
         let snapshot = try Snapshot(parsing: bytes)
         let (record, created) = try await store.create(
-            cluster: upload.cluster, bytes: bytes, mediaType: upload.mediaType.rawValue, objectCounts: snapshot.objectCounts,
-            context: context)
+            cluster: upload.cluster,
+            bytes: bytes,
+            mediaType: upload.mediaType.rawValue,
+            objectCounts: snapshot.objectCounts,
+            context: context
+        )
         await cache.insert(.init(record: record, snapshot: snapshot, authorizer: snapshot.makeAuthorizer()))
         return (record, created)
     }
@@ -43,7 +50,8 @@ public struct Snapshots: Sendable {
     public func checkMayUpload(cluster: String, principal: Principal) throws {
         if principal.role == .collector && !principal.clusters.contains(cluster) {
             throw UseCaseError.forbidden(
-                "this collector token may upload snapshots only for: \(principal.clusters.joined(separator: ", "))")
+                "this collector token may upload snapshots only for: \(principal.clusters.joined(separator: ", "))"
+            )
         }
     }
 

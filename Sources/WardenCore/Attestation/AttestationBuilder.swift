@@ -40,8 +40,11 @@ public enum AttestationBuilder {
     public static func build(_ input: AttestationInput) -> AttestationReport {
         // 1. The evaluator and the namespace index, once.
         let authorizer = input.authorizer ?? RBACAuthorizer(input.snapshot.rbac)
-        let index = AttestationIndex(snapshot: input.snapshot, extraAuditPolicies: input.auditPolicies,
-                                     agentLabelKey: input.options.agentLabelKey)
+        let index = AttestationIndex(
+            snapshot: input.snapshot,
+            extraAuditPolicies: input.auditPolicies,
+            agentLabelKey: input.options.agentLabelKey
+        )
         let aggregated = Set(authorizer.state.clusterRoles.filter { $0.aggregationRule != nil }.map(\.name))
         let present = Set(index.serviceAccounts)
         let cores = input.options.parallelism > 0 ? input.options.parallelism : ParallelFor.activeProcessorCount
@@ -58,19 +61,40 @@ public enum AttestationBuilder {
         // 4. Escalations, exceptions, fingerprints, verdicts.
         let maxListed = input.options.maxListedEscalations
         let agentReports = ParallelFor.map(count: partials.count, workers: min(cores, partials.count / 8 + 1)) { i in
-            finalize(partials[i], exceptions: agents[i].exceptions, now: input.generatedAt, index: index,
-                     capabilities: reachable.capabilities, withPermissionsTotal: reachable.summaries.count, maxListed: maxListed)
+            finalize(
+                partials[i],
+                exceptions: agents[i].exceptions,
+                now: input.generatedAt,
+                index: index,
+                capabilities: reachable.capabilities,
+                withPermissionsTotal: reachable.summaries.count,
+                maxListed: maxListed
+            )
         }
 
         // 5. Cluster-wide, then the verdict and summary.
-        let clusterSection = clusterAttestation(authorizer: authorizer, index: index, partials: partials,
-                                                labelKey: input.options.agentLabelKey, snapshot: input.snapshotRef, cores: cores)
+        let clusterSection = clusterAttestation(
+            authorizer: authorizer,
+            index: index,
+            partials: partials,
+            labelKey: input.options.agentLabelKey,
+            snapshot: input.snapshotRef,
+            cores: cores
+        )
         let all = agentReports.flatMap(\.findings) + clusterSection.findings
         let rules = Set(all.map(\.id)).sorted().compactMap { AttestationRules.rule(id: $0) }
-        return AttestationReport(cluster: input.cluster, snapshot: input.snapshotRef, generatedAt: input.generatedAt,
-                                 wardenVersion: input.wardenVersion, verdict: verdict(agentReports, clusterSection.findings),
-                                 summary: summary(agentReports, clusterSection), agents: agentReports,
-                                 clusterFindings: clusterSection, serviceAccounts: reachable.summaries, rules: rules)
+        return AttestationReport(
+            cluster: input.cluster,
+            snapshot: input.snapshotRef,
+            generatedAt: input.generatedAt,
+            wardenVersion: input.wardenVersion,
+            verdict: verdict(agentReports, clusterSection.findings),
+            summary: summary(agentReports, clusterSection),
+            agents: agentReports,
+            clusterFindings: clusterSection,
+            serviceAccounts: reachable.summaries,
+            rules: rules
+        )
     }
 
     // MARK: - ServiceAccounts the agents can run pods as
@@ -118,16 +142,33 @@ public enum AttestationBuilder {
 
     /// Shadow agents, missing ServiceAccounts and cluster-admin equivalents, with their findings
     /// fingerprinted (no agent) and sorted.
-    static func clusterAttestation(authorizer: RBACAuthorizer, index: AttestationIndex, partials: [AgentPartial],
-                                   labelKey: String, snapshot: AttestationSnapshotRef, cores: Int) -> ClusterAttestation {
-        let cluster = AttestationCluster.run(authorizer: authorizer, index: index, agents: partials.map(\.identity),
-                                             labelKey: labelKey, parallelism: cores)
+    static func clusterAttestation(
+        authorizer: RBACAuthorizer,
+        index: AttestationIndex,
+        partials: [AgentPartial],
+        labelKey: String,
+        snapshot: AttestationSnapshotRef,
+        cores: Int
+    ) -> ClusterAttestation {
+        let cluster = AttestationCluster.run(
+            authorizer: authorizer,
+            index: index,
+            agents: partials.map(\.identity),
+            labelKey: labelKey,
+            parallelism: cores
+        )
         var found = cluster.findings
         if let stale = staleSnapshotFinding(snapshot) { found.append((stale, "")) }
         var clusterFindings: [AttestationFinding] = found.map { f, discriminator in
             var f = f
-            f.fingerprint = AttestationFingerprint.make(id: f.id, agent: "", object: f.object, field: f.field, location: f.location,
-                                                        discriminator: discriminator)
+            f.fingerprint = AttestationFingerprint.make(
+                id: f.id,
+                agent: "",
+                object: f.object,
+                field: f.field,
+                location: f.location,
+                discriminator: discriminator
+            )
             return f
         }
         AttestationFingerprint.disambiguate(&clusterFindings)
@@ -135,8 +176,11 @@ public enum AttestationBuilder {
         return ClusterAttestation(
             shadowAgents: cluster.shadows,
             missingServiceAccounts: partials.filter { !$0.present }.map(\.agent.serviceAccountKey),
-            clusterAdminRoles: cluster.adminRoles, clusterAdminBindings: cluster.adminBindings,
-            findings: clusterFindings, summary: SeverityCounts(clusterFindings))
+            clusterAdminRoles: cluster.adminRoles,
+            clusterAdminBindings: cluster.adminBindings,
+            findings: clusterFindings,
+            summary: SeverityCounts(clusterFindings)
+        )
     }
 
     /// A report over an older snapshot attests an earlier cluster: it says so, and cannot be compliant.
@@ -144,9 +188,11 @@ public enum AttestationBuilder {
         guard let newer = snapshot.newerSnapshotID else { return nil }
         let rule = AttestationRules.rule(.staleSnapshot)
         return AttestationFinding(
-            id: rule.id, severity: rule.severity,
+            id: rule.id,
+            severity: rule.severity,
             message: "the report is over snapshot \(snapshot.id) of cluster \(snapshot.cluster), not its newest (\(newer))",
-            remediation: rule.remediation)
+            remediation: rule.remediation
+        )
     }
 
     static func summary(_ agentReports: [AgentAttestation], _ clusterSection: ClusterAttestation) -> AttestationSummary {
@@ -157,14 +203,21 @@ public enum AttestationBuilder {
             agents: agentReports.count,
             compliantAgents: agentReports.filter { $0.verdict == .compliant }.count,
             nonCompliantAgents: agentReports.filter { $0.verdict == .nonCompliant }.count,
-            findings: total, cluster: clusterSection.summary,
-            byAgent: agentReports.map { AgentSummaryLine(agentID: $0.agent.id, agent: $0.agent.name, verdict: $0.verdict, findings: $0.summary) })
+            findings: total,
+            cluster: clusterSection.summary,
+            byAgent: agentReports.map { AgentSummaryLine(agentID: $0.agent.id, agent: $0.agent.name, verdict: $0.verdict, findings: $0.summary) }
+        )
     }
 
     // MARK: - Per agent
 
-    static func agentPartial(_ input: AttestationAgentInput, authorizer: RBACAuthorizer, index: AttestationIndex,
-                             present: Set<ServiceAccountIdentity>, aggregated: Set<String>) -> AgentPartial {
+    static func agentPartial(
+        _ input: AttestationAgentInput,
+        authorizer: RBACAuthorizer,
+        index: AttestationIndex,
+        present: Set<ServiceAccountIdentity>,
+        aggregated: Set<String>
+    ) -> AgentPartial {
         let agent = attestedAgent(input.agent)
         let identity = AgentIdentity(namespace: agent.namespace, serviceAccount: agent.serviceAccount)
         // Computed once per agent: drift, guardrails, exposure and capabilities all read it.
@@ -172,38 +225,83 @@ public enum AttestationBuilder {
         let isPresent = present.contains(identity.identity)
         let approved = input.baseline.flatMap { $0.status == .approved ? $0 : nil }
         let drift = approved.map { AttestationDrift.compare(permissions: perms, grants: $0.content.grants) } ?? AgentDrift(compared: false)
-        let guardrails = AttestationGuardrails.run(agent: identity, permissions: perms, index: index,
-                                                   expectations: approved?.content.expectations ?? .default,
-                                                   aggregatedClusterRoles: aggregated)
+        let guardrails = AttestationGuardrails.run(
+            agent: identity,
+            permissions: perms,
+            index: index,
+            expectations: approved?.content.expectations ?? .default,
+            aggregatedClusterRoles: aggregated
+        )
         // Guardrail findings first, then drift's; exceptions apply to both.
         var exceptable = guardrails.findings.map { ($0, "") }
         if approved != nil { exceptable += AttestationDrift.findings(drift, agent: identity) }
-        let fixed = attestationFindings(input, agent: agent, identity: identity, permissions: perms, approved: approved,
-                                        agentWorkloads: guardrails.workloads.count, present: isPresent)
-        return AgentPartial(agent: agent, identity: identity, present: isPresent, baseline: baselineInfo(approved), review: input.review,
-                            permissions: permissionBindings(perms), unresolved: perms.unresolvedBindings, drift: drift,
-                            exposure: exposureScopes(perms, index: index), capabilities: AttestationExposure.capabilities(of: perms),
-                            exceptable: exceptable, fixed: fixed)
+        let fixed = attestationFindings(
+            input,
+            agent: agent,
+            identity: identity,
+            permissions: perms,
+            approved: approved,
+            agentWorkloads: guardrails.workloads.count,
+            present: isPresent
+        )
+        return AgentPartial(
+            agent: agent,
+            identity: identity,
+            present: isPresent,
+            baseline: baselineInfo(approved),
+            review: input.review,
+            permissions: permissionBindings(perms),
+            unresolved: perms.unresolvedBindings,
+            drift: drift,
+            exposure: exposureScopes(perms, index: index),
+            capabilities: AttestationExposure.capabilities(of: perms),
+            exceptable: exceptable,
+            fixed: fixed
+        )
     }
 
     static func attestedAgent(_ registered: Agent) -> AttestedAgent {
         let fields = registered.fields
-        return AttestedAgent(id: registered.id, name: fields.name, namespace: fields.namespace, serviceAccount: fields.serviceAccount,
-                             owner: fields.owner, riskTier: fields.riskTier, status: fields.status)
+        return AttestedAgent(
+            id: registered.id,
+            name: fields.name,
+            namespace: fields.namespace,
+            serviceAccount: fields.serviceAccount,
+            owner: fields.owner,
+            riskTier: fields.riskTier,
+            status: fields.status
+        )
     }
 
     /// Every applying binding with all its rules: cluster-wide ones first, then RoleBindings by namespace.
     static func permissionBindings(_ perms: EffectivePermissions) -> [PermissionBinding] {
         var permissions: [PermissionBinding] = []
         for b in perms.clusterWide {
-            permissions.append(PermissionBinding(scope: BaselineGrant.clusterWide, bindingKind: b.source.bindingKind, bindingName: b.source.bindingName,
-                                                 roleKind: b.source.roleKind, roleName: b.source.roleName, subject: b.subject, rules: b.rules))
+            permissions.append(
+                PermissionBinding(
+                    scope: BaselineGrant.clusterWide,
+                    bindingKind: b.source.bindingKind,
+                    bindingName: b.source.bindingName,
+                    roleKind: b.source.roleKind,
+                    roleName: b.source.roleName,
+                    subject: b.subject,
+                    rules: b.rules
+                )
+            )
         }
         for ns in perms.namespaces {
             for b in ns.bindings {
-                permissions.append(PermissionBinding(scope: ns.namespace, bindingKind: b.source.bindingKind, bindingName: b.source.bindingName,
-                                                     roleKind: b.source.roleKind, roleName: b.source.roleName,
-                                                     subject: AttestationDrift.boundSubject(b.subject, bindingNamespace: ns.namespace), rules: b.rules))
+                permissions.append(
+                    PermissionBinding(
+                        scope: ns.namespace,
+                        bindingKind: b.source.bindingKind,
+                        bindingName: b.source.bindingName,
+                        roleKind: b.source.roleKind,
+                        roleName: b.source.roleName,
+                        subject: AttestationDrift.boundSubject(b.subject, bindingNamespace: ns.namespace),
+                        rules: b.rules
+                    )
+                )
             }
         }
         return permissions
@@ -213,9 +311,15 @@ public enum AttestationBuilder {
     static func baselineInfo(_ approved: Baseline?) -> AttestationBaselineInfo {
         guard let b = approved else { return AttestationBaselineInfo(status: .missing) }
         return AttestationBaselineInfo(
-            status: .approved, version: b.version, digest: b.digest.isEmpty ? b.content.digest : b.digest, approvedBy: b.decidedBy,
-            approvedAt: b.decidedAt, acceptedRisk: b.acceptedRisk, grants: b.content.grants.count,
-            rules: b.content.grants.reduce(0) { $0 + $1.rules.count })
+            status: .approved,
+            version: b.version,
+            digest: b.digest.isEmpty ? b.content.digest : b.digest,
+            approvedBy: b.decidedBy,
+            approvedAt: b.decidedAt,
+            acceptedRisk: b.acceptedRisk,
+            grants: b.content.grants.count,
+            rules: b.content.grants.reduce(0) { $0 + $1.rules.count }
+        )
     }
 
     /// Where the agent can run pods and as whom. A cluster-wide scope lists nobody by name (every
@@ -232,14 +336,27 @@ public enum AttestationBuilder {
 
     /// The agent-level ATT findings (no baseline, review standing, suspension, ServiceAccount
     /// missing). They cannot be excepted; fingerprints are set in `finalize`.
-    static func attestationFindings(_ input: AttestationAgentInput, agent: AttestedAgent, identity: AgentIdentity,
-                                    permissions perms: EffectivePermissions, approved: Baseline?, agentWorkloads: Int,
-                                    present: Bool) -> [AttestationFinding] {
+    static func attestationFindings(
+        _ input: AttestationAgentInput,
+        agent: AttestedAgent,
+        identity: AgentIdentity,
+        permissions perms: EffectivePermissions,
+        approved: Baseline?,
+        agentWorkloads: Int,
+        present: Bool
+    ) -> [AttestationFinding] {
         let saObject = FindingObject(kind: "ServiceAccount", namespace: identity.namespace, name: identity.serviceAccount)
         func finding(_ id: AttestationRuleID, _ message: String, severity: AttestationSeverity? = nil) -> AttestationFinding {
             let rule = AttestationRules.rule(id)
-            return AttestationFinding(id: rule.id, severity: severity ?? rule.severity, message: message, remediation: rule.remediation,
-                                      agentID: agent.id, agent: agent.name, object: saObject)
+            return AttestationFinding(
+                id: rule.id,
+                severity: severity ?? rule.severity,
+                message: message,
+                remediation: rule.remediation,
+                agentID: agent.id,
+                agent: agent.name,
+                object: saObject
+            )
         }
         var fixed: [AttestationFinding] = []
         if approved == nil {
@@ -252,8 +369,13 @@ public enum AttestationBuilder {
             fixed.append(finding(.agentSuspended, message, severity: severity))
         }
         if !present {
-            fixed.append(finding(.serviceAccountMissing, "agent \(agent.name)'s ServiceAccount \(identity) is not in the snapshot"
-                + (perms.isEmpty ? "" : "; bindings still grant that name permissions")))
+            fixed.append(
+                finding(
+                    .serviceAccountMissing,
+                    "agent \(agent.name)'s ServiceAccount \(identity) is not in the snapshot"
+                        + (perms.isEmpty ? "" : "; bindings still grant that name permissions")
+                )
+            )
         }
         return fixed
     }
@@ -276,9 +398,13 @@ public enum AttestationBuilder {
 
     /// ATT-005 for a suspended agent: at the rule's severity while its ServiceAccount still holds
     /// permissions beyond the platform defaults or runs workloads, else informational.
-    static func suspensionFinding(_ perms: EffectivePermissions, agentWorkloads running: Int,
-                                  agent: AttestedAgent) -> (String, AttestationSeverity?) {
-        let live = perms.clusterWide.contains { AttestationDrift.grantsBeyondDefaults($0, clusterWide: true) }
+    static func suspensionFinding(
+        _ perms: EffectivePermissions,
+        agentWorkloads running: Int,
+        agent: AttestedAgent
+    ) -> (String, AttestationSeverity?) {
+        let live =
+            perms.clusterWide.contains { AttestationDrift.grantsBeyondDefaults($0, clusterWide: true) }
             || perms.namespaces.contains { $0.bindings.contains { AttestationDrift.grantsBeyondDefaults($0, clusterWide: false) } }
         guard live || running > 0 else {
             return ("agent \(agent.name) is suspended; its ServiceAccount holds no permissions and runs no workloads", .info)
@@ -289,13 +415,25 @@ public enum AttestationBuilder {
         return ("agent \(agent.name) is suspended, but \(what.joined(separator: " and "))", nil)
     }
 
-    static func finalize(_ p: AgentPartial, exceptions: [GuardrailException], now: Date, index: AttestationIndex,
-                         capabilities: [ServiceAccountIdentity: Set<AttestationCapability>], withPermissionsTotal: Int,
-                         maxListed: Int) -> AgentAttestation {
+    static func finalize(
+        _ p: AgentPartial,
+        exceptions: [GuardrailException],
+        now: Date,
+        index: AttestationIndex,
+        capabilities: [ServiceAccountIdentity: Set<AttestationCapability>],
+        withPermissionsTotal: Int,
+        maxListed: Int
+    ) -> AgentAttestation {
         let agentKey = p.identity.description
         var exposure = p.exposure
-        var findings = escalationFindings(&exposure, of: p, capabilities: capabilities, withPermissionsTotal: withPermissionsTotal,
-                                          maxListed: maxListed, agentKey: agentKey)
+        var findings = escalationFindings(
+            &exposure,
+            of: p,
+            capabilities: capabilities,
+            withPermissionsTotal: withPermissionsTotal,
+            maxListed: maxListed,
+            agentKey: agentKey
+        )
         findings += exceptableFindings(p, exceptions: exceptions, now: now, agentKey: agentKey)
         for var f in p.fixed {
             f.fingerprint = AttestationFingerprint.make(id: f.id, agent: agentKey, object: f.object, field: f.field, location: f.location)
@@ -304,21 +442,41 @@ public enum AttestationBuilder {
         AttestationFingerprint.disambiguate(&findings)
         findings.sort(by: AttestationFinding.precedes)
         let summary = SeverityCounts(findings)
-        return AgentAttestation(agent: p.agent, verdict: summary.failing > 0 ? .nonCompliant : .compliant, serviceAccountPresent: p.present,
-                                baseline: p.baseline, review: p.review, permissions: p.permissions, unresolvedBindings: p.unresolved,
-                                drift: p.drift, exposure: AgentExposure(scopes: exposure, capabilities: p.capabilities.sorted().map(\.description)),
-                                findings: findings, summary: summary)
+        return AgentAttestation(
+            agent: p.agent,
+            verdict: summary.failing > 0 ? .nonCompliant : .compliant,
+            serviceAccountPresent: p.present,
+            baseline: p.baseline,
+            review: p.review,
+            permissions: p.permissions,
+            unresolvedBindings: p.unresolved,
+            drift: p.drift,
+            exposure: AgentExposure(scopes: exposure, capabilities: p.capabilities.sorted().map(\.description)),
+            findings: findings,
+            summary: summary
+        )
     }
 
     /// ATT-009 for each exposure scope where the agent can run pods as ServiceAccounts that can do
     /// what it cannot; fills in each scope's counts and listed escalations on the way.
-    static func escalationFindings(_ exposure: inout [ExposureScope], of p: AgentPartial,
-                                   capabilities: [ServiceAccountIdentity: Set<AttestationCapability>], withPermissionsTotal: Int,
-                                   maxListed: Int, agentKey: String) -> [AttestationFinding] {
+    static func escalationFindings(
+        _ exposure: inout [ExposureScope],
+        of p: AgentPartial,
+        capabilities: [ServiceAccountIdentity: Set<AttestationCapability>],
+        withPermissionsTotal: Int,
+        maxListed: Int,
+        agentKey: String
+    ) -> [AttestationFinding] {
         var findings: [AttestationFinding] = []
         for k in exposure.indices {
-            let escalating = escalations(in: &exposure[k], own: p.identity.identity, ownCapabilities: p.capabilities,
-                                         capabilities: capabilities, withPermissionsTotal: withPermissionsTotal, maxListed: maxListed)
+            let escalating = escalations(
+                in: &exposure[k],
+                own: p.identity.identity,
+                ownCapabilities: p.capabilities,
+                capabilities: capabilities,
+                withPermissionsTotal: withPermissionsTotal,
+                maxListed: maxListed
+            )
             if !escalating.isEmpty {
                 findings.append(escalationFinding(exposure[k], escalating, agent: p.agent, agentKey: agentKey))
             }
@@ -329,9 +487,14 @@ public enum AttestationBuilder {
     /// The ServiceAccounts of one scope, other than the agent's own, holding capabilities the
     /// agent lacks (with those capabilities), sorted. Records in `scope` how many of its
     /// ServiceAccounts hold permissions, how many escalate, and the first `maxListed` of them.
-    static func escalations(in scope: inout ExposureScope, own: ServiceAccountIdentity, ownCapabilities: Set<AttestationCapability>,
-                            capabilities: [ServiceAccountIdentity: Set<AttestationCapability>], withPermissionsTotal: Int,
-                            maxListed: Int) -> [(ServiceAccountIdentity, [AttestationCapability])] {
+    static func escalations(
+        in scope: inout ExposureScope,
+        own: ServiceAccountIdentity,
+        ownCapabilities: Set<AttestationCapability>,
+        capabilities: [ServiceAccountIdentity: Set<AttestationCapability>],
+        withPermissionsTotal: Int,
+        maxListed: Int
+    ) -> [(ServiceAccountIdentity, [AttestationCapability])] {
         var reachable: [ServiceAccountIdentity]
         if scope.scope == BaselineGrant.clusterWide {
             reachable = Array(capabilities.keys)
@@ -353,24 +516,41 @@ public enum AttestationBuilder {
     }
 
     /// ATT-009 for one scope, located at the scope's first workload grant, naming three examples.
-    static func escalationFinding(_ exposure: ExposureScope, _ escalating: [(ServiceAccountIdentity, [AttestationCapability])],
-                                  agent: AttestedAgent, agentKey: String) -> AttestationFinding {
+    static func escalationFinding(
+        _ exposure: ExposureScope,
+        _ escalating: [(ServiceAccountIdentity, [AttestationCapability])],
+        agent: AttestedAgent,
+        agentKey: String
+    ) -> AttestationFinding {
         let scope = exposure.scope
         let rule = AttestationRules.rule(.transitiveEscalation)
         let first = exposure.grants[0]
-        let source = BindingSource(bindingKind: first.bindingKind, bindingNamespace: scope == BaselineGrant.clusterWide ? "" : scope,
-                                   bindingName: first.bindingName, roleKind: first.roleKind, roleName: first.roleName)
+        let source = BindingSource(
+            bindingKind: first.bindingKind,
+            bindingNamespace: scope == BaselineGrant.clusterWide ? "" : scope,
+            bindingName: first.bindingName,
+            roleKind: first.roleKind,
+            roleName: first.roleName
+        )
         let examples = escalating.prefix(3).map { t, caps in
             "\(t.namespace)/\(t.name) (\(caps.prefix(4).map(\.description).joined(separator: ", "))\(caps.count > 4 ? ", …" : ""))"
         }.joined(separator: "; ")
         let more = escalating.count > 3 ? "; and \(escalating.count - 3) more" : ""
         let whereText = scope == BaselineGrant.clusterWide ? "in every namespace" : "in namespace \(scope)"
-        let message = "agent \(agent.name) can create or change workloads \(whereText) (\(RBACGuardrails.describe(source)) rule \(first.ruleIndex)), "
+        let message =
+            "agent \(agent.name) can create or change workloads \(whereText) (\(RBACGuardrails.describe(source)) rule \(first.ruleIndex)), "
             + "so it can run pods as \(escalating.count) ServiceAccount\(escalating.count == 1 ? "" : "s") that can do what it cannot: \(examples)\(more)"
         let object = scope == BaselineGrant.clusterWide ? nil : FindingObject(kind: "Namespace", name: scope)
-        var f = AttestationFinding(id: rule.id, severity: rule.severity, message: message, remediation: rule.remediation,
-                                   agentID: agent.id, agent: agent.name, object: object,
-                                   location: RBACGuardrails.location(source, ruleIndex: first.ruleIndex))
+        var f = AttestationFinding(
+            id: rule.id,
+            severity: rule.severity,
+            message: message,
+            remediation: rule.remediation,
+            agentID: agent.id,
+            agent: agent.name,
+            object: object,
+            location: RBACGuardrails.location(source, ruleIndex: first.ruleIndex)
+        )
         f.fingerprint = AttestationFingerprint.make(id: f.id, agent: agentKey, object: object, field: nil, location: nil, discriminator: scope)
         return f
     }
@@ -381,11 +561,27 @@ public enum AttestationBuilder {
         let applied = GuardrailExceptions.apply(exceptions, to: p.exceptable.map(\.0), now: now)
         return zip(applied, p.exceptable).map { f, exceptable in
             AttestationFinding(
-                id: f.ruleID, severity: AttestationSeverity(f.severity), message: f.message, remediation: f.remediation,
-                agentID: p.agent.id, agent: p.agent.name, object: f.object, field: f.field, location: f.ruleLocation,
-                serviceAccounts: f.serviceAccounts, excepted: f.excepted, exceptionID: f.exceptionID,
-                fingerprint: AttestationFingerprint.make(id: f.ruleID, agent: agentKey, object: f.object, field: f.field,
-                                                         location: f.ruleLocation, discriminator: exceptable.1))
+                id: f.ruleID,
+                severity: AttestationSeverity(f.severity),
+                message: f.message,
+                remediation: f.remediation,
+                agentID: p.agent.id,
+                agent: p.agent.name,
+                object: f.object,
+                field: f.field,
+                location: f.ruleLocation,
+                serviceAccounts: f.serviceAccounts,
+                excepted: f.excepted,
+                exceptionID: f.exceptionID,
+                fingerprint: AttestationFingerprint.make(
+                    id: f.ruleID,
+                    agent: agentKey,
+                    object: f.object,
+                    field: f.field,
+                    location: f.ruleLocation,
+                    discriminator: exceptable.1
+                )
+            )
         }
     }
 

@@ -17,26 +17,43 @@ enum AttestationGuardrails {
         var workloads: [KubeObject]
     }
 
-    static func run(agent a: AgentIdentity, permissions live: EffectivePermissions, index: AttestationIndex,
-                    expectations: GuardrailExpectations, aggregatedClusterRoles: Set<String>) -> Outcome {
+    static func run(
+        agent a: AgentIdentity,
+        permissions live: EffectivePermissions,
+        index: AttestationIndex,
+        expectations: GuardrailExpectations,
+        aggregatedClusterRoles: Set<String>
+    ) -> Outcome {
         let perms = withoutPlatformDefaults(live)
         let objs = index.objects(in: a.namespace)
         let mine = objs.workloads.filter { AttestationIndex.serviceAccountName(of: $0) == a.serviceAccount }
         let total = index.serviceAccounts.count
-        let findings = AgentGuardrails.run(AgentGuardrailInput(
-            agent: a, access: .live(perms, aggregatedClusterRoles: aggregatedClusterRoles),
-            serviceAccounts: serviceAccountsReached(by: a, perms, index),
-            clusterWideRunAs: .summarised("\(total) ServiceAccount\(total == 1 ? "" : "s") in the snapshot; see the exposure section"),
-            workloads: mine, workloadContext: workloadContext(a, perms, index), agentWorkloads: mine,
-            namespaceObject: objs.namespace, namespaceHasResourceQuota: objs.hasResourceQuota,
-            networkPolicies: objs.networkPolicies, auditPolicies: index.auditPolicies, expectations: expectations))
+        let findings = AgentGuardrails.run(
+            AgentGuardrailInput(
+                agent: a,
+                access: .live(perms, aggregatedClusterRoles: aggregatedClusterRoles),
+                serviceAccounts: serviceAccountsReached(by: a, perms, index),
+                clusterWideRunAs: .summarised("\(total) ServiceAccount\(total == 1 ? "" : "s") in the snapshot; see the exposure section"),
+                workloads: mine,
+                workloadContext: workloadContext(a, perms, index),
+                agentWorkloads: mine,
+                namespaceObject: objs.namespace,
+                namespaceHasResourceQuota: objs.hasResourceQuota,
+                networkPolicies: objs.networkPolicies,
+                auditPolicies: index.auditPolicies,
+                expectations: expectations
+            )
+        )
         return Outcome(findings: findings, workloads: mine)
     }
 
     /// ServiceAccounts per namespace, as GuardrailCheck lists them, for the agent's namespace and
     /// the namespaces its RoleBindings reach (whom it could run pods as there).
-    static func serviceAccountsReached(by a: AgentIdentity, _ perms: EffectivePermissions,
-                                       _ index: AttestationIndex) -> [String: [String]] {
+    static func serviceAccountsReached(
+        by a: AgentIdentity,
+        _ perms: EffectivePermissions,
+        _ index: AttestationIndex
+    ) -> [String: [String]] {
         var serviceAccounts: [String: [String]] = [:]
         var namespaces = [a.namespace]
         for ns in perms.namespaces where !namespaces.contains(ns.namespace) { namespaces.append(ns.namespace) }
@@ -54,7 +71,8 @@ enum AttestationGuardrails {
         if !perms.isEmpty || !perms.unresolvedBindings.isEmpty { needsToken.insert(a.identity) }
         var automount: [ServiceAccountIdentity: Bool] = [:]
         if let sa = index.serviceAccountObject(namespace: a.namespace, name: a.serviceAccount),
-           let b = sa.node["automountServiceAccountToken"]?.bool {
+            let b = sa.node["automountServiceAccountToken"]?.bool
+        {
             automount[a.identity] = b
         }
         return WorkloadContext(serviceAccountsWithPermissions: needsToken, serviceAccountAutomount: automount)
@@ -71,10 +89,16 @@ enum AttestationGuardrails {
             return b.isEmpty ? nil : NamespacePermissions(namespace: ns.namespace, bindings: b)
         }
         if cluster.count == p.clusterWide.count && namespaces.count == p.namespaces.count
-            && zip(namespaces, p.namespaces).allSatisfy({ $0.bindings.count == $1.bindings.count }) {
+            && zip(namespaces, p.namespaces).allSatisfy({ $0.bindings.count == $1.bindings.count })
+        {
             return p
         }
-        return EffectivePermissions(user: p.user, groups: p.groups, clusterWide: cluster, namespaces: namespaces,
-                                    unresolvedBindings: p.unresolvedBindings)
+        return EffectivePermissions(
+            user: p.user,
+            groups: p.groups,
+            clusterWide: cluster,
+            namespaces: namespaces,
+            unresolvedBindings: p.unresolvedBindings
+        )
     }
 }

@@ -40,49 +40,86 @@ enum AgentGuardrails {
     /// network, audit).
     static func run(_ input: AgentGuardrailInput) -> [Finding] {
         let agent = input.agent
-        var findings = rbacFindings(agent: agent, access: input.access, serviceAccounts: input.serviceAccounts,
-                                    clusterWideRunAs: input.clusterWideRunAs)
+        var findings = rbacFindings(
+            agent: agent,
+            access: input.access,
+            serviceAccounts: input.serviceAccounts,
+            clusterWideRunAs: input.clusterWideRunAs
+        )
         for workload in input.workloads {
             findings += WorkloadGuardrails.check(workload, expectations: input.expectations.podSecurity, context: input.workloadContext)
         }
-        findings += namespaceFindings(agent.namespace, object: input.namespaceObject,
-                                      hasResourceQuota: input.namespaceHasResourceQuota, agent: agent)
-        findings += networkFindings(agent: agent, agentWorkloads: input.agentWorkloads, policies: input.networkPolicies,
-                                    egress: input.expectations.egress)
+        findings += namespaceFindings(
+            agent.namespace,
+            object: input.namespaceObject,
+            hasResourceQuota: input.namespaceHasResourceQuota,
+            agent: agent
+        )
+        findings += networkFindings(
+            agent: agent,
+            agentWorkloads: input.agentWorkloads,
+            policies: input.networkPolicies,
+            egress: input.expectations.egress
+        )
         if !input.auditPolicies.isEmpty {
             findings += auditFindings(input.auditPolicies, agent: agent, requests: auditRequests(input.access))
         }
         return deduplicated(findings)
     }
 
-    static func rbacFindings(agent: AgentIdentity, access: AgentAccess, serviceAccounts: [String: [String]],
-                             clusterWideRunAs: RBACGuardrails.ClusterWideRunAs) -> [Finding] {
+    static func rbacFindings(
+        agent: AgentIdentity,
+        access: AgentAccess,
+        serviceAccounts: [String: [String]],
+        clusterWideRunAs: RBACGuardrails.ClusterWideRunAs
+    ) -> [Finding] {
         switch access {
         case .baseline(let grants):
             return RBACGuardrails.check(baseline: grants, agent: agent, serviceAccounts: serviceAccounts)
         case .live(let permissions, let aggregated):
-            return RBACGuardrails.check(permissions: permissions, agent: agent, serviceAccounts: serviceAccounts,
-                                        aggregatedClusterRoles: aggregated, clusterWideRunAs: clusterWideRunAs)
+            return RBACGuardrails.check(
+                permissions: permissions,
+                agent: agent,
+                serviceAccounts: serviceAccounts,
+                aggregatedClusterRoles: aggregated,
+                clusterWideRunAs: clusterWideRunAs
+            )
         }
     }
 
     /// The namespace's Pod Security enforcement (restricted expected) and its ResourceQuota.
     /// `agent` tags the findings; nil when they stand for every agent of the namespace.
-    static func namespaceFindings(_ namespace: String, object: KubeObject?, hasResourceQuota: Bool,
-                                  agent: AgentIdentity?) -> [Finding] {
+    static func namespaceFindings(
+        _ namespace: String,
+        object: KubeObject?,
+        hasResourceQuota: Bool,
+        agent: AgentIdentity?
+    ) -> [Finding] {
         var findings: [Finding] = []
         let nsObject = FindingObject(kind: "Namespace", name: namespace)
         if let object {
             let value = object.labels["pod-security.kubernetes.io/enforce"]
             if value != "restricted" {
-                findings.append(Finding(rule: .podSecurityAdmission,
-                                        message: "Namespace \(namespace) " + (value.map { "enforces Pod Security \($0), not restricted" } ?? "has no pod-security.kubernetes.io/enforce label"),
-                                        object: nsObject, field: "/metadata/labels", agent: agent))
+                findings.append(
+                    Finding(
+                        rule: .podSecurityAdmission,
+                        message: "Namespace \(namespace) "
+                            + (value.map { "enforces Pod Security \($0), not restricted" } ?? "has no pod-security.kubernetes.io/enforce label"),
+                        object: nsObject,
+                        field: "/metadata/labels",
+                        agent: agent
+                    )
+                )
             }
         } else {
-            findings.append(Finding(rule: .podSecurityAdmission,
-                                    message: "Namespace \(namespace) is not in the input, so its Pod Security enforcement cannot be confirmed",
-                                    object: nsObject, agent: agent))
+            findings.append(
+                Finding(
+                    rule: .podSecurityAdmission,
+                    message: "Namespace \(namespace) is not in the input, so its Pod Security enforcement cannot be confirmed",
+                    object: nsObject,
+                    agent: agent
+                )
+            )
         }
         if !hasResourceQuota {
             findings.append(Finding(rule: .resourceQuota, message: "namespace \(namespace) has no ResourceQuota", object: nsObject, agent: agent))
@@ -92,23 +129,37 @@ enum AgentGuardrails {
 
     /// Coverage of the agent's workloads, then the rules of the policies that select them (every
     /// policy of its namespace when it has no workloads in the input), each policy once.
-    static func networkFindings(agent: AgentIdentity, agentWorkloads: [KubeObject], policies: [KubeObject],
-                                egress: [EgressDestination]) -> [Finding] {
+    static func networkFindings(
+        agent: AgentIdentity,
+        agentWorkloads: [KubeObject],
+        policies: [KubeObject],
+        egress: [EgressDestination]
+    ) -> [Finding] {
         let inNamespace = policies.filter { $0.namespace == agent.namespace }
         var findings: [Finding] = []
         var toCheck: [KubeObject] = []
         if agentWorkloads.isEmpty {
             if inNamespace.isEmpty {
-                findings.append(Finding(rule: .networkPolicyMissing,
-                                        message: "namespace \(agent.namespace) has no NetworkPolicy, so all traffic is allowed",
-                                        object: FindingObject(kind: "Namespace", name: agent.namespace), agent: agent))
+                findings.append(
+                    Finding(
+                        rule: .networkPolicyMissing,
+                        message: "namespace \(agent.namespace) has no NetworkPolicy, so all traffic is allowed",
+                        object: FindingObject(kind: "Namespace", name: agent.namespace),
+                        agent: agent
+                    )
+                )
             }
             toCheck = inNamespace
         }
         for w in agentWorkloads {
             let labels = WorkloadGuardrails.podLabels(kind: w.kind, body: w.body)
-            findings += NetworkGuardrails.checkCoverage(workload: FindingObject(kind: w.kind, namespace: w.namespace, name: w.name),
-                                                        namespace: w.namespace, podLabels: labels, policies: policies, agent: agent)
+            findings += NetworkGuardrails.checkCoverage(
+                workload: FindingObject(kind: w.kind, namespace: w.namespace, name: w.name),
+                namespace: w.namespace,
+                podLabels: labels,
+                policies: policies,
+                agent: agent
+            )
             toCheck += inNamespace.filter { NetworkGuardrails.selects($0.body, labels: labels) }
         }
         var checked = Set<String>()
@@ -133,8 +184,11 @@ enum AgentGuardrails {
         return rules.isEmpty ? nil : AuditGuardrails.requests(for: rules)
     }
 
-    static func auditFindings(_ policies: [(object: FindingObject, body: JSONValue)], agent: AgentIdentity,
-                              requests: [AuditGuardrails.Request]?) -> [Finding] {
+    static func auditFindings(
+        _ policies: [(object: FindingObject, body: JSONValue)],
+        agent: AgentIdentity,
+        requests: [AuditGuardrails.Request]?
+    ) -> [Finding] {
         policies.flatMap { AuditGuardrails.check(policy: $0.body, object: $0.object, agent: agent, requests: requests) }
     }
 

@@ -42,8 +42,11 @@ public struct GuardrailInput: Sendable {
     /// Where each object came from (file and 1-based line, where known).
     public var locations: [FindingObject: (file: String?, line: Int?)]
 
-    public init(snapshot: Snapshot, auditPolicies: [(object: FindingObject, body: JSONValue)] = [],
-                locations: [FindingObject: (file: String?, line: Int?)] = [:]) {
+    public init(
+        snapshot: Snapshot,
+        auditPolicies: [(object: FindingObject, body: JSONValue)] = [],
+        locations: [FindingObject: (file: String?, line: Int?)] = [:]
+    ) {
         self.snapshot = snapshot
         self.auditPolicies = auditPolicies
         self.locations = locations
@@ -85,8 +88,11 @@ public struct GuardrailInput: Sendable {
             for (k, v) in snapshot.objectCounts { counts[k, default: 0] += v }
             itemCount += snapshot.itemCount
         }
-        return GuardrailInput(snapshot: Snapshot(format: .yaml, rbac: rbac, objects: objects, objectCounts: counts, itemCount: itemCount),
-                              auditPolicies: audit, locations: locations)
+        return GuardrailInput(
+            snapshot: Snapshot(format: .yaml, rbac: rbac, objects: objects, objectCounts: counts, itemCount: itemCount),
+            auditPolicies: audit,
+            locations: locations
+        )
     }
 
     /// The items of a flattened JSON List.
@@ -105,7 +111,8 @@ public struct GuardrailInput: Sendable {
         var named = false
         for (i, item) in items.enumerated() {
             guard item["kind"]?.stringValue == "Policy",
-                  KubeKinds.group(ofAPIVersion: item["apiVersion"]?.stringValue ?? "") == "audit.k8s.io" else { continue }
+                KubeKinds.group(ofAPIVersion: item["apiVersion"]?.stringValue ?? "") == "audit.k8s.io"
+            else { continue }
             var name = item["metadata"]?["name"]?.stringValue ?? ""
             if name.isEmpty {
                 name = audit.isEmpty ? "audit-policy" : "audit-policy-\(audit.count + 1)"
@@ -138,16 +145,26 @@ public struct GuardrailInput: Sendable {
     /// document (`count` of them); nil otherwise.
     static func documentLines(_ bytes: [UInt8], count: Int) -> [Int]? {
         guard let first = bytes.first(where: { ![0x20, 0x0A, 0x0D, 0x09, 0xEF, 0xBB, 0xBF].contains($0) }),
-              first != UInt8(ascii: "{"), first != UInt8(ascii: "[") else { return nil }
+            first != UInt8(ascii: "{"), first != UInt8(ascii: "[")
+        else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
         var starts: [Int] = []
         var inDoc = false
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("---") { inDoc = false; continue }
-            if line == "..." { inDoc = false; continue }
+            if line.hasPrefix("---") {
+                inDoc = false
+                continue
+            }
+            if line == "..." {
+                inDoc = false
+                continue
+            }
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("%") { continue }
-            if !inDoc { starts.append(n + 1); inDoc = true }
+            if !inDoc {
+                starts.append(n + 1)
+                inDoc = true
+            }
         }
         return starts.count == count ? starts : nil
     }
@@ -158,8 +175,12 @@ public enum GuardrailCheck {
     /// With `agent`, checks that agent (with `grants`, its approved baseline instead of the RBAC
     /// in the manifests); without, infers agents from the ServiceAccount subjects of bindings and
     /// also checks unbound Roles. Every workload is checked either way.
-    public static func run(manifests bytes: [UInt8], agent: AgentIdentity? = nil, expectations: GuardrailExpectations = .default,
-                           grants: [BaselineGrant]? = nil) throws(SnapshotError) -> GuardrailReport {
+    public static func run(
+        manifests bytes: [UInt8],
+        agent: AgentIdentity? = nil,
+        expectations: GuardrailExpectations = .default,
+        grants: [BaselineGrant]? = nil
+    ) throws(SnapshotError) -> GuardrailReport {
         do {
             return try run(files: [ManifestFile(uri: nil, bytes: bytes)], agent: agent, expectations: expectations, grants: grants)
         } catch {
@@ -168,23 +189,41 @@ public enum GuardrailCheck {
     }
 
     /// As `run(manifests:)`, over several files; findings name the file (and line) of their object.
-    public static func run(files: [ManifestFile], agent: AgentIdentity? = nil, expectations: GuardrailExpectations = .default,
-                           grants: [BaselineGrant]? = nil) throws(GuardrailInputError) -> GuardrailReport {
+    public static func run(
+        files: [ManifestFile],
+        agent: AgentIdentity? = nil,
+        expectations: GuardrailExpectations = .default,
+        grants: [BaselineGrant]? = nil
+    ) throws(GuardrailInputError) -> GuardrailReport {
         let input = try GuardrailInput.parse(files)
         return run(input: input, agent: agent, expectations: expectations, grants: grants)
     }
 
     /// Checks a live snapshot (plus any audit Policies, given separately).
-    public static func run(snapshot: Snapshot, auditPolicies: [JSONValue] = [], agent: AgentIdentity? = nil,
-                           expectations: GuardrailExpectations = .default, grants: [BaselineGrant]? = nil) -> GuardrailReport {
+    public static func run(
+        snapshot: Snapshot,
+        auditPolicies: [JSONValue] = [],
+        agent: AgentIdentity? = nil,
+        expectations: GuardrailExpectations = .default,
+        grants: [BaselineGrant]? = nil
+    ) -> GuardrailReport {
         let audit = auditPolicies.enumerated().map { i, p in
-            (object: FindingObject(kind: "Policy", name: p["metadata"]?["name"]?.stringValue ?? (i == 0 ? "audit-policy" : "audit-policy-\(i + 1)")), body: p)
+            (
+                object: FindingObject(
+                    kind: "Policy",
+                    name: p["metadata"]?["name"]?.stringValue ?? (i == 0 ? "audit-policy" : "audit-policy-\(i + 1)")
+                ), body: p
+            )
         }
         return run(input: GuardrailInput(snapshot: snapshot, auditPolicies: audit), agent: agent, expectations: expectations, grants: grants)
     }
 
-    public static func run(input: GuardrailInput, agent: AgentIdentity?, expectations: GuardrailExpectations,
-                           grants: [BaselineGrant]?) -> GuardrailReport {
+    public static func run(
+        input: GuardrailInput,
+        agent: AgentIdentity?,
+        expectations: GuardrailExpectations,
+        grants: [BaselineGrant]?
+    ) -> GuardrailReport {
         var manifests = ManifestFacts(input.snapshot)
         let agents = agent.map { [$0] } ?? inferredAgents(manifests.rbac)
         manifests.addServiceAccounts(of: agents)
@@ -282,27 +321,44 @@ public enum GuardrailCheck {
 
     /// One given agent: its RBAC (the baseline's grants when given, else the manifests'), every
     /// workload of the manifests, and its own namespace, pods and NetworkPolicies.
-    static func agentInput(_ agent: AgentIdentity, grants: [BaselineGrant]?, _ manifests: ManifestFacts, input: GuardrailInput,
-                           expectations: GuardrailExpectations) -> AgentGuardrailInput {
-        let access: AgentAccess = grants.map { .baseline($0) }
+    static func agentInput(
+        _ agent: AgentIdentity,
+        grants: [BaselineGrant]?,
+        _ manifests: ManifestFacts,
+        input: GuardrailInput,
+        expectations: GuardrailExpectations
+    ) -> AgentGuardrailInput {
+        let access: AgentAccess =
+            grants.map { .baseline($0) }
             ?? .live(manifests.authorizer.effectivePermissions(of: agent.identity), aggregatedClusterRoles: manifests.aggregatedClusterRoles)
         let mine = manifests.workloads.filter {
             $0.namespace == agent.namespace && WorkloadGuardrails.serviceAccountName(kind: $0.kind, body: $0.body) == agent.serviceAccount
         }
         return AgentGuardrailInput(
-            agent: agent, access: access, serviceAccounts: manifests.serviceAccounts, clusterWideRunAs: .listed,
-            workloads: manifests.workloads, workloadContext: manifests.workloadContext(alsoNeeded: grants == nil ? nil : agent.identity),
-            agentWorkloads: mine, namespaceObject: manifests.namespaceObject(agent.namespace),
-            namespaceHasResourceQuota: manifests.hasResourceQuota(agent.namespace), networkPolicies: manifests.networkPolicies,
-            auditPolicies: input.auditPolicies, expectations: expectations)
+            agent: agent,
+            access: access,
+            serviceAccounts: manifests.serviceAccounts,
+            clusterWideRunAs: .listed,
+            workloads: manifests.workloads,
+            workloadContext: manifests.workloadContext(alsoNeeded: grants == nil ? nil : agent.identity),
+            agentWorkloads: mine,
+            namespaceObject: manifests.namespaceObject(agent.namespace),
+            namespaceHasResourceQuota: manifests.hasResourceQuota(agent.namespace),
+            networkPolicies: manifests.networkPolicies,
+            auditPolicies: input.auditPolicies,
+            expectations: expectations
+        )
     }
 
     /// Agents inferred from bindings: the per-agent checks for each (their findings on shared
     /// objects, namespaces and policies, are not tagged with an agent), unbound Roles, and every
     /// workload's NetworkPolicy coverage.
-    static func inferredAgentsFindings(_ agents: [AgentIdentity], _ manifests: ManifestFacts,
-                                       auditPolicies: [(object: FindingObject, body: JSONValue)],
-                                       expectations: GuardrailExpectations) -> [Finding] {
+    static func inferredAgentsFindings(
+        _ agents: [AgentIdentity],
+        _ manifests: ManifestFacts,
+        auditPolicies: [(object: FindingObject, body: JSONValue)],
+        expectations: GuardrailExpectations
+    ) -> [Finding] {
         let accesses = agents.map {
             AgentAccess.live(manifests.authorizer.effectivePermissions(of: $0.identity), aggregatedClusterRoles: manifests.aggregatedClusterRoles)
         }
@@ -316,8 +372,12 @@ public enum GuardrailCheck {
             findings += WorkloadGuardrails.check(w, expectations: expectations.podSecurity, context: context)
         }
         for ns in Set(agents.map(\.namespace)).sorted() {
-            findings += AgentGuardrails.namespaceFindings(ns, object: manifests.namespaceObject(ns),
-                                                          hasResourceQuota: manifests.hasResourceQuota(ns), agent: nil)
+            findings += AgentGuardrails.namespaceFindings(
+                ns,
+                object: manifests.namespaceObject(ns),
+                hasResourceQuota: manifests.hasResourceQuota(ns),
+                agent: nil
+            )
         }
         findings += networkFindings(agents, manifests, egress: expectations.egress)
         for policy in auditPolicies {
@@ -340,17 +400,28 @@ public enum GuardrailCheck {
     /// Without a given agent: every workload's coverage, the agents' namespaces without any
     /// workload or NetworkPolicy, and every NetworkPolicy's rules.
     static func networkFindings(_ agents: [AgentIdentity], _ manifests: ManifestFacts, egress: [EgressDestination]) -> [Finding] {
-        let workloads = manifests.workloads, policies = manifests.networkPolicies
+        let workloads = manifests.workloads
+        let policies = manifests.networkPolicies
         var findings: [Finding] = []
         for w in workloads {
-            findings += NetworkGuardrails.checkCoverage(workload: FindingObject(kind: w.kind, namespace: w.namespace, name: w.name),
-                                                        namespace: w.namespace,
-                                                        podLabels: WorkloadGuardrails.podLabels(kind: w.kind, body: w.body), policies: policies)
+            findings += NetworkGuardrails.checkCoverage(
+                workload: FindingObject(kind: w.kind, namespace: w.namespace, name: w.name),
+                namespace: w.namespace,
+                podLabels: WorkloadGuardrails.podLabels(kind: w.kind, body: w.body),
+                policies: policies
+            )
         }
-        for a in agents where !workloads.contains(where: { $0.namespace == a.namespace })
-            && !policies.contains(where: { $0.namespace == a.namespace }) {
-            findings.append(Finding(rule: .networkPolicyMissing, message: "namespace \(a.namespace) has no NetworkPolicy, so all traffic is allowed",
-                                    object: FindingObject(kind: "Namespace", name: a.namespace)))
+        for a in agents
+        where !workloads.contains(where: { $0.namespace == a.namespace })
+            && !policies.contains(where: { $0.namespace == a.namespace })
+        {
+            findings.append(
+                Finding(
+                    rule: .networkPolicyMissing,
+                    message: "namespace \(a.namespace) has no NetworkPolicy, so all traffic is allowed",
+                    object: FindingObject(kind: "Namespace", name: a.namespace)
+                )
+            )
         }
         var checked = Set<String>()
         for p in policies where checked.insert("\(p.namespace)/\(p.name)").inserted {

@@ -9,8 +9,10 @@ public struct WorkloadContext: Sendable, Hashable {
     /// `automountServiceAccountToken` of ServiceAccount objects that set it.
     public var serviceAccountAutomount: [ServiceAccountIdentity: Bool]
 
-    public init(serviceAccountsWithPermissions: Set<ServiceAccountIdentity>? = nil,
-                serviceAccountAutomount: [ServiceAccountIdentity: Bool] = [:]) {
+    public init(
+        serviceAccountsWithPermissions: Set<ServiceAccountIdentity>? = nil,
+        serviceAccountAutomount: [ServiceAccountIdentity: Bool] = [:]
+    ) {
         self.serviceAccountsWithPermissions = serviceAccountsWithPermissions
         self.serviceAccountAutomount = serviceAccountAutomount
     }
@@ -60,15 +62,30 @@ public enum WorkloadGuardrails {
         return o.compactMapValues(\.stringValue)
     }
 
-    public static func check(_ object: KubeObject, expectations: PodSecurityExpectation = .init(),
-                             context: WorkloadContext = .init()) -> [Finding] {
-        check(kind: object.kind, namespace: object.namespace, name: object.name, body: object.body,
-              expectations: expectations, context: context)
+    public static func check(
+        _ object: KubeObject,
+        expectations: PodSecurityExpectation = .init(),
+        context: WorkloadContext = .init()
+    ) -> [Finding] {
+        check(
+            kind: object.kind,
+            namespace: object.namespace,
+            name: object.name,
+            body: object.body,
+            expectations: expectations,
+            context: context
+        )
     }
 
     /// Checks one workload object given as JSON.
-    public static func check(kind: String, namespace: String, name: String, body: JSONValue,
-                             expectations: PodSecurityExpectation = .init(), context: WorkloadContext = .init()) -> [Finding] {
+    public static func check(
+        kind: String,
+        namespace: String,
+        name: String,
+        body: JSONValue,
+        expectations: PodSecurityExpectation = .init(),
+        context: WorkloadContext = .init()
+    ) -> [Finding] {
         guard let path = podSpecPaths[kind], let spec = body.value(at: path), spec.objectValue != nil else { return [] }
         var report = PodSpecFindings(kind: kind, namespace: namespace, name: name, specPath: path)
         checkHostNamespaces(spec, &report)
@@ -102,8 +119,14 @@ public enum WorkloadGuardrails {
 
         /// `field` is relative to the pod spec.
         mutating func add(_ id: GuardrailRuleID, _ field: String, _ message: String) {
-            findings.append(Finding(rule: id, message: "\(kind) \(object.namespace.map { "\($0)/" } ?? "")\(name): \(message)",
-                                    object: object, field: base + field))
+            findings.append(
+                Finding(
+                    rule: id,
+                    message: "\(kind) \(object.namespace.map { "\($0)/" } ?? "")\(name): \(message)",
+                    object: object,
+                    field: base + field
+                )
+            )
         }
     }
 
@@ -137,7 +160,11 @@ public enum WorkloadGuardrails {
             } else if restricted {
                 let types = (volume.objectValue ?? [:]).keys.filter { $0 != "name" }
                 if let bad = types.first(where: { !allowedRestrictedVolumeTypes.contains($0) }) {
-                    report.add(.volumeType, "/volumes/\(i)/\(jsonPointerEscape(bad))", "volume \(vname) has type \(bad), which Pod Security restricted forbids")
+                    report.add(
+                        .volumeType,
+                        "/volumes/\(i)/\(jsonPointerEscape(bad))",
+                        "volume \(vname) has type \(bad), which Pod Security restricted forbids"
+                    )
                 }
             }
         }
@@ -154,14 +181,22 @@ public enum WorkloadGuardrails {
         if podSeccomp == "Unconfined" {
             report.add(.seccomp, "/securityContext/seccompProfile/type", "the pod's seccomp profile is Unconfined")
         }
-        return PodDefaults(runAsNonRoot: podSC["runAsNonRoot"]?.boolValue == true,
-                           seccompConfined: podSeccomp.map(confinedSeccompProfiles.contains) ?? false)
+        return PodDefaults(
+            runAsNonRoot: podSC["runAsNonRoot"]?.boolValue == true,
+            seccompConfined: podSeccomp.map(confinedSeccompProfiles.contains) ?? false
+        )
     }
 
     /// One container: baseline checks, restricted ones when the profile is restricted, and the
     /// hardening the playbook asks for.
-    static func checkContainer(_ c: JSONValue, at i: Int, in list: (key: String, what: String), pod: PodDefaults,
-                               expectations: PodSecurityExpectation, _ report: inout PodSpecFindings) {
+    static func checkContainer(
+        _ c: JSONValue,
+        at i: Int,
+        in list: (key: String, what: String),
+        pod: PodDefaults,
+        expectations: PodSecurityExpectation,
+        _ report: inout PodSpecFindings
+    ) {
         let cp = "/\(list.key)/\(i)"
         let sc = c["securityContext"] ?? .null
         let label = "\(list.what) \(c["name"]?.stringValue ?? "#\(i)")"
@@ -190,8 +225,13 @@ public enum WorkloadGuardrails {
     }
 
     /// Added capabilities beyond what the profile allows (restricted: only NET_BIND_SERVICE).
-    static func checkAddedCapabilities(_ sc: JSONValue, at cp: String, label: String, restricted: Bool,
-                                       _ report: inout PodSpecFindings) {
+    static func checkAddedCapabilities(
+        _ sc: JSONValue,
+        at cp: String,
+        label: String,
+        restricted: Bool,
+        _ report: inout PodSpecFindings
+    ) {
         let allowedAdds: Set<String> = restricted ? ["NET_BIND_SERVICE"] : baselineCapabilities
         for (j, cap) in (sc["capabilities"]?["add"]?.arrayValue ?? []).enumerated() {
             let name = cap.stringValue ?? "\(cap)"
@@ -204,8 +244,13 @@ public enum WorkloadGuardrails {
 
     /// What Pod Security restricted requires of each container (the pod's settings count where
     /// the container leaves them unset).
-    static func checkRestrictedContainer(_ sc: JSONValue, at cp: String, label: String, pod: PodDefaults,
-                                         _ report: inout PodSpecFindings) {
+    static func checkRestrictedContainer(
+        _ sc: JSONValue,
+        at cp: String,
+        label: String,
+        pod: PodDefaults,
+        _ report: inout PodSpecFindings
+    ) {
         let nonRoot = sc["runAsNonRoot"]?.boolValue
         if nonRoot == false {
             report.add(.runAsNonRoot, "\(cp)/securityContext/runAsNonRoot", "\(label) sets runAsNonRoot: false")
@@ -213,7 +258,11 @@ public enum WorkloadGuardrails {
             report.add(.runAsNonRoot, "\(cp)/securityContext/runAsNonRoot", "neither the pod nor \(label) sets runAsNonRoot: true")
         }
         if sc["allowPrivilegeEscalation"]?.boolValue != false {
-            report.add(.privilegeEscalation, "\(cp)/securityContext/allowPrivilegeEscalation", "\(label) does not set allowPrivilegeEscalation: false")
+            report.add(
+                .privilegeEscalation,
+                "\(cp)/securityContext/allowPrivilegeEscalation",
+                "\(label) does not set allowPrivilegeEscalation: false"
+            )
         }
         let drops = (sc["capabilities"]?["drop"]?.arrayValue ?? []).compactMap(\.stringValue)
         if !drops.contains(where: { $0.uppercased() == "ALL" }) {
@@ -221,16 +270,25 @@ public enum WorkloadGuardrails {
         }
         let containerSeccomp = sc["seccompProfile"]?["type"]?.stringValue
         if containerSeccomp == nil && !pod.seccompConfined {
-            report.add(.seccomp, "\(cp)/securityContext/seccompProfile/type",
-                       "neither the pod nor \(label) sets seccompProfile.type RuntimeDefault or Localhost")
+            report.add(
+                .seccomp,
+                "\(cp)/securityContext/seccompProfile/type",
+                "neither the pod nor \(label) sets seccompProfile.type RuntimeDefault or Localhost"
+            )
         } else if let t = containerSeccomp, t != "Unconfined", !confinedSeccompProfiles.contains(t) {
             report.add(.seccomp, "\(cp)/securityContext/seccompProfile/type", "\(label)'s seccomp profile type is \(t)")
         }
     }
 
     /// The agent hardening beyond Pod Security: read-only root filesystem, resources, images pinned by digest.
-    static func checkContainerHardening(_ c: JSONValue, _ sc: JSONValue, at cp: String, label: String,
-                                        expectations: PodSecurityExpectation, _ report: inout PodSpecFindings) {
+    static func checkContainerHardening(
+        _ c: JSONValue,
+        _ sc: JSONValue,
+        at cp: String,
+        label: String,
+        expectations: PodSecurityExpectation,
+        _ report: inout PodSpecFindings
+    ) {
         if expectations.readOnlyRootFilesystem && sc["readOnlyRootFilesystem"]?.boolValue != true {
             report.add(.readOnlyRootFilesystem, "\(cp)/securityContext/readOnlyRootFilesystem", "\(label) does not set readOnlyRootFilesystem: true")
         }
@@ -255,15 +313,24 @@ public enum WorkloadGuardrails {
         guard let expected, !expected.isEmpty else { return }
         let actual = spec["runtimeClassName"]?.stringValue
         if actual != expected {
-            report.add(.runtimeClass, "/runtimeClassName",
-                       actual.map { "runtimeClassName is \($0), expected \(expected)" } ?? "runtimeClassName is not set, expected \(expected)")
+            report.add(
+                .runtimeClass,
+                "/runtimeClassName",
+                actual.map { "runtimeClassName is \($0), expected \(expected)" } ?? "runtimeClassName is not set, expected \(expected)"
+            )
         }
     }
 
     /// The pod's ServiceAccount, and its token: mounted (by the pod, else by the ServiceAccount's
     /// default, else by Kubernetes' default) while the checked RBAC grants that ServiceAccount nothing.
-    static func checkServiceAccount(_ spec: JSONValue, kind: String, namespace: String, body: JSONValue, context: WorkloadContext,
-                                    _ report: inout PodSpecFindings) {
+    static func checkServiceAccount(
+        _ spec: JSONValue,
+        kind: String,
+        namespace: String,
+        body: JSONValue,
+        context: WorkloadContext,
+        _ report: inout PodSpecFindings
+    ) {
         let sa = serviceAccountName(kind: kind, body: body) ?? "default"
         if sa == "default" {
             report.add(.defaultServiceAccount, "/serviceAccountName", "the pod runs as the default ServiceAccount")
@@ -271,7 +338,9 @@ public enum WorkloadGuardrails {
         let identity = ServiceAccountIdentity(namespace: namespace, name: sa)
         let mounted = spec["automountServiceAccountToken"]?.boolValue ?? context.serviceAccountAutomount[identity] ?? true
         guard mounted, !(context.serviceAccountsWithPermissions?.contains(identity) ?? false) else { return }
-        let why = context.serviceAccountsWithPermissions == nil ? "its permissions are unknown"
+        let why =
+            context.serviceAccountsWithPermissions == nil
+            ? "its permissions are unknown"
             : "ServiceAccount \(sa) is granted nothing in the checked RBAC"
         report.add(.automountToken, "/automountServiceAccountToken", "the ServiceAccount token is mounted but \(why)")
     }

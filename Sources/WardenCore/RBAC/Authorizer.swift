@@ -31,8 +31,13 @@ public struct BindingSource: Sendable, Hashable, Codable, CustomStringConvertibl
     public var roleKind: String
     public var roleName: String
 
-    public init(bindingKind: BindingKind, bindingNamespace: String, bindingName: String,
-                roleKind: String, roleName: String) {
+    public init(
+        bindingKind: BindingKind,
+        bindingNamespace: String,
+        bindingName: String,
+        roleKind: String,
+        roleName: String
+    ) {
         self.bindingKind = bindingKind
         self.bindingNamespace = bindingNamespace
         self.bindingName = bindingName
@@ -102,13 +107,14 @@ public struct AuthorizationDecision: Sendable, Hashable, Codable {
     public var reason: String {
         if let g = grants.first { return "RBAC: allowed by \(g.source) to \(g.subject.kind) \"\(g.subject.name)\"" }
         if unresolvedBindings.isEmpty { return "" }
-        return "RBAC: " + unresolvedBindings.map { s in
-            s.roleKind == RoleRef.roleKind
-                ? "role.rbac.authorization.k8s.io \"\(s.roleName)\" not found"
-                : (s.roleKind == RoleRef.clusterRoleKind
-                    ? "clusterrole.rbac.authorization.k8s.io \"\(s.roleName)\" not found"
-                    : "unsupported role reference kind: \"\(s.roleKind)\"")
-        }.joined(separator: ", ")
+        return "RBAC: "
+            + unresolvedBindings.map { s in
+                s.roleKind == RoleRef.roleKind
+                    ? "role.rbac.authorization.k8s.io \"\(s.roleName)\" not found"
+                    : (s.roleKind == RoleRef.clusterRoleKind
+                        ? "clusterrole.rbac.authorization.k8s.io \"\(s.roleName)\" not found"
+                        : "unsupported role reference kind: \"\(s.roleKind)\"")
+            }.joined(separator: ", ")
     }
 }
 
@@ -165,8 +171,13 @@ public struct EffectivePermissions: Sendable, Hashable, Codable {
     /// Applying bindings whose role does not exist (grant nothing).
     public var unresolvedBindings: [BindingSource]
 
-    public init(user: String, groups: [String], clusterWide: [BindingGrant],
-                namespaces: [NamespacePermissions], unresolvedBindings: [BindingSource] = []) {
+    public init(
+        user: String,
+        groups: [String],
+        clusterWide: [BindingGrant],
+        namespaces: [NamespacePermissions],
+        unresolvedBindings: [BindingSource] = []
+    ) {
         self.user = user
         self.groups = groups
         self.clusterWide = clusterWide
@@ -191,7 +202,8 @@ public struct EffectivePermissions: Sendable, Hashable, Codable {
     public func allows(_ attributes: RequestAttributes) -> Bool {
         for b in clusterWide where RuleMatching.rulesAllow(attributes, b.rules) { return true }
         guard case .resource(let r) = attributes, !r.namespace.isEmpty,
-              let ns = namespaces.first(where: { bytesEqual($0.namespace, r.namespace) }) else { return false }
+            let ns = namespaces.first(where: { bytesEqual($0.namespace, r.namespace) })
+        else { return false }
         return ns.bindings.contains { RuleMatching.rulesAllow(attributes, $0.rules) }
     }
 
@@ -243,10 +255,20 @@ public final class RBACAuthorizer: Sendable {
     let rbByNamespaceGroup: [NSKey: [Int32]]
     let rbByNamespace: [String: [Int32]]
 
-    public convenience init(roles: [RBACRole] = [], clusterRoles: [ClusterRole] = [],
-                            roleBindings: [RoleBinding] = [], clusterRoleBindings: [ClusterRoleBinding] = []) {
-        self.init(RBACState(roles: roles, clusterRoles: clusterRoles, roleBindings: roleBindings,
-                            clusterRoleBindings: clusterRoleBindings))
+    public convenience init(
+        roles: [RBACRole] = [],
+        clusterRoles: [ClusterRole] = [],
+        roleBindings: [RoleBinding] = [],
+        clusterRoleBindings: [ClusterRoleBinding] = []
+    ) {
+        self.init(
+            RBACState(
+                roles: roles,
+                clusterRoles: clusterRoles,
+                roleBindings: roleBindings,
+                clusterRoleBindings: clusterRoleBindings
+            )
+        )
     }
 
     public init(_ state: RBACState) {
@@ -257,8 +279,12 @@ public final class RBACAuthorizer: Sendable {
         let roleIndexes = Self.firstRoleByKey(state.roles)
         clusterRoleByName = clusterRoleIndexes
         roleByKey = roleIndexes
-        let resolved = Self.resolveBindings(state, clusterRoleRules: aggregator.effectiveRules,
-                                            clusterRoleByName: clusterRoleIndexes, roleByKey: roleIndexes)
+        let resolved = Self.resolveBindings(
+            state,
+            clusterRoleRules: aggregator.effectiveRules,
+            clusterRoleByName: clusterRoleIndexes,
+            roleByKey: roleIndexes
+        )
         bindings = resolved
         crbCount = state.clusterRoleBindings.count
         let index = SubjectIndex(resolved, clusterRoleBindingCount: state.clusterRoleBindings.count)
@@ -307,7 +333,8 @@ public final class RBACAuthorizer: Sendable {
     @inline(__always)
     static func roleIndex(namespace: String, name: String, in roles: [RBACRole], byKey: [NSKey: Int]) -> Int? {
         guard let i = byKey[NSKey(namespace: namespace, principal: name)],
-              bytesEqual(roles[i].name, name), bytesEqual(roles[i].namespace, namespace) else {
+            bytesEqual(roles[i].name, name), bytesEqual(roles[i].namespace, namespace)
+        else {
             return roles.firstIndex { bytesEqual($0.name, name) && bytesEqual($0.namespace, namespace) }
         }
         return i
@@ -315,8 +342,12 @@ public final class RBACAuthorizer: Sendable {
 
     /// Every binding with the rules of the role it references: ClusterRoleBindings first, then
     /// RoleBindings, each in input order (so ascending ids are upstream's visit order).
-    static func resolveBindings(_ state: RBACState, clusterRoleRules: [[PolicyRule]], clusterRoleByName: [String: Int],
-                                roleByKey: [NSKey: Int]) -> [Binding] {
+    static func resolveBindings(
+        _ state: RBACState,
+        clusterRoleRules: [[PolicyRule]],
+        clusterRoleByName: [String: Int],
+        roleByKey: [NSKey: Int]
+    ) -> [Binding] {
         var resolved: [Binding] = []
         resolved.reserveCapacity(state.clusterRoleBindings.count + state.roleBindings.count)
         for crb in state.clusterRoleBindings {
@@ -324,14 +355,26 @@ public final class RBACAuthorizer: Sendable {
             var roleID = Int.min
             // GetRoleReferenceRules(roleRef, ""): a Role needs a namespace, so only ClusterRole resolves.
             if bytesEqual(crb.roleRef.kind, RoleRef.clusterRoleKind),
-               let i = clusterRoleIndex(crb.roleRef.name, in: state.clusterRoles, byName: clusterRoleByName) {
+                let i = clusterRoleIndex(crb.roleRef.name, in: state.clusterRoles, byName: clusterRoleByName)
+            {
                 rules = clusterRoleRules[i]
                 roleID = i
             }
-            resolved.append(Binding(
-                source: BindingSource(bindingKind: .clusterRoleBinding, bindingNamespace: "", bindingName: crb.name,
-                                      roleKind: crb.roleRef.kind, roleName: crb.roleRef.name),
-                namespace: "", subjects: crb.subjects, rules: rules, roleID: roleID))
+            resolved.append(
+                Binding(
+                    source: BindingSource(
+                        bindingKind: .clusterRoleBinding,
+                        bindingNamespace: "",
+                        bindingName: crb.name,
+                        roleKind: crb.roleRef.kind,
+                        roleName: crb.roleRef.name
+                    ),
+                    namespace: "",
+                    subjects: crb.subjects,
+                    rules: rules,
+                    roleID: roleID
+                )
+            )
         }
         for rb in state.roleBindings {
             var rules: [PolicyRule]? = nil
@@ -347,10 +390,21 @@ public final class RBACAuthorizer: Sendable {
                     roleID = -(i + 1)
                 }
             }
-            resolved.append(Binding(
-                source: BindingSource(bindingKind: .roleBinding, bindingNamespace: rb.namespace, bindingName: rb.name,
-                                      roleKind: rb.roleRef.kind, roleName: rb.roleRef.name),
-                namespace: rb.namespace, subjects: rb.subjects, rules: rules, roleID: roleID))
+            resolved.append(
+                Binding(
+                    source: BindingSource(
+                        bindingKind: .roleBinding,
+                        bindingNamespace: rb.namespace,
+                        bindingName: rb.name,
+                        roleKind: rb.roleRef.kind,
+                        roleName: rb.roleRef.name
+                    ),
+                    namespace: rb.namespace,
+                    subjects: rb.subjects,
+                    rules: rules,
+                    roleID: roleID
+                )
+            )
         }
         return resolved
     }
@@ -376,8 +430,12 @@ public final class RBACAuthorizer: Sendable {
                         // Upstream: the namespace defaults to the RoleBinding's; without one it never matches.
                         let namespace = subject.namespace.isEmpty ? binding.namespace : subject.namespace
                         if namespace.isEmpty { continue }
-                        users.add(ServiceAccountIdentity.username(namespace: namespace, name: subject.name), id,
-                                  bindingNamespace: binding.namespace, isClusterBinding)
+                        users.add(
+                            ServiceAccountIdentity.username(namespace: namespace, name: subject.name),
+                            id,
+                            bindingNamespace: binding.namespace,
+                            isClusterBinding
+                        )
                     }
                 }
             }
@@ -516,8 +574,10 @@ public final class RBACAuthorizer: Sendable {
     /// each of them that is allowed through a group (`system:serviceaccounts`,
     /// `system:serviceaccounts:<ns>`, `system:authenticated`) or a User-kind subject; their
     /// entries then hold every grant that applies to them.
-    public func whoCan(_ attributes: RequestAttributes,
-                       serviceAccounts: [ServiceAccountIdentity] = []) -> [SubjectGrants] {
+    public func whoCan(
+        _ attributes: RequestAttributes,
+        serviceAccounts: [ServiceAccountIdentity] = []
+    ) -> [SubjectGrants] {
         var matchCache: [Int: [Int]] = [:]
         func matchingRules(_ b: Binding) -> [Int] {
             guard let rules = b.rules else { return [] }
@@ -591,8 +651,13 @@ public final class RBACAuthorizer: Sendable {
         }
         order.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let namespaces = order.map { NamespacePermissions(namespace: $0, bindings: byNamespace[$0]!) }
-        return EffectivePermissions(user: user, groups: groups, clusterWide: clusterWide,
-                                    namespaces: namespaces, unresolvedBindings: unresolved)
+        return EffectivePermissions(
+            user: user,
+            groups: groups,
+            clusterWide: clusterWide,
+            namespaces: namespaces,
+            unresolvedBindings: unresolved
+        )
     }
 
     /// Effective permissions of a service account, with its implicit groups.
@@ -602,8 +667,10 @@ public final class RBACAuthorizer: Sendable {
 
     /// Effective permissions of every given service account (e.g. `snapshot.serviceAccounts`), in
     /// the given order. Work is split over `parallelism` threads (default: all cores).
-    public func effectivePermissions(forServiceAccounts serviceAccounts: [ServiceAccountIdentity],
-                                     parallelism: Int = 0) -> [ServiceAccountPermissions] {
+    public func effectivePermissions(
+        forServiceAccounts serviceAccounts: [ServiceAccountIdentity],
+        parallelism: Int = 0
+    ) -> [ServiceAccountPermissions] {
         let n = serviceAccounts.count
         let workers = max(1, min(parallelism > 0 ? parallelism : ParallelFor.activeProcessorCount, n / 256 + 1))
         return ParallelFor.map(count: n, workers: workers) { i in

@@ -19,9 +19,19 @@ public struct AgentAttestation: Sendable, Hashable, Codable {
     public var findings: [AttestationFinding]
     public var summary: SeverityCounts
 
-    public init(agent: AttestedAgent, verdict: AttestationVerdictStatus, serviceAccountPresent: Bool, baseline: AttestationBaselineInfo,
-                review: AgentReviewState, permissions: [PermissionBinding], unresolvedBindings: [BindingSource], drift: AgentDrift,
-                exposure: AgentExposure, findings: [AttestationFinding], summary: SeverityCounts) {
+    public init(
+        agent: AttestedAgent,
+        verdict: AttestationVerdictStatus,
+        serviceAccountPresent: Bool,
+        baseline: AttestationBaselineInfo,
+        review: AgentReviewState,
+        permissions: [PermissionBinding],
+        unresolvedBindings: [BindingSource],
+        drift: AgentDrift,
+        exposure: AgentExposure,
+        findings: [AttestationFinding],
+        summary: SeverityCounts
+    ) {
         self.agent = agent
         self.verdict = verdict
         self.serviceAccountPresent = serviceAccountPresent
@@ -77,8 +87,16 @@ public struct AttestationBaselineInfo: Sendable, Hashable, Codable {
     public var grants: Int?
     public var rules: Int?
 
-    public init(status: BaselineStanding, version: Int? = nil, digest: String? = nil, approvedBy: String? = nil,
-                approvedAt: Date? = nil, acceptedRisk: Bool? = nil, grants: Int? = nil, rules: Int? = nil) {
+    public init(
+        status: BaselineStanding,
+        version: Int? = nil,
+        digest: String? = nil,
+        approvedBy: String? = nil,
+        approvedAt: Date? = nil,
+        acceptedRisk: Bool? = nil,
+        grants: Int? = nil,
+        rules: Int? = nil
+    ) {
         self.status = status
         self.version = version
         self.digest = digest
@@ -104,8 +122,15 @@ public struct PermissionBinding: Sendable, Hashable, Codable {
     /// The role's effective (aggregated) rules; a rule's index is its position.
     public var rules: [PolicyRule]
 
-    public init(scope: String, bindingKind: BindingKind, bindingName: String, roleKind: String, roleName: String,
-                subject: Subject, rules: [PolicyRule]) {
+    public init(
+        scope: String,
+        bindingKind: BindingKind,
+        bindingName: String,
+        roleKind: String,
+        roleName: String,
+        subject: Subject,
+        rules: [PolicyRule]
+    ) {
         self.scope = scope
         self.bindingKind = bindingKind
         self.bindingName = bindingName
@@ -116,8 +141,13 @@ public struct PermissionBinding: Sendable, Hashable, Codable {
     }
 
     public var source: BindingSource {
-        BindingSource(bindingKind: bindingKind, bindingNamespace: scope == "*" ? "" : scope, bindingName: bindingName,
-                      roleKind: roleKind, roleName: roleName)
+        BindingSource(
+            bindingKind: bindingKind,
+            bindingNamespace: scope == "*" ? "" : scope,
+            bindingName: bindingName,
+            roleKind: roleKind,
+            roleName: roleName
+        )
     }
 
     /// Whether the grant reaches the ServiceAccount through a group.

@@ -29,8 +29,17 @@ public struct ExcessPermission: Sendable, Hashable, Codable {
     /// baseline rule for the scope covers.
     public var uncovered: [PolicyRule]
 
-    public init(scope: String, bindingKind: BindingKind, bindingName: String, roleKind: String, roleName: String,
-                subject: Subject, ruleIndex: Int, rule: PolicyRule, uncovered: [PolicyRule]) {
+    public init(
+        scope: String,
+        bindingKind: BindingKind,
+        bindingName: String,
+        roleKind: String,
+        roleName: String,
+        subject: Subject,
+        ruleIndex: Int,
+        rule: PolicyRule,
+        uncovered: [PolicyRule]
+    ) {
         self.scope = scope
         self.bindingKind = bindingKind
         self.bindingName = bindingName

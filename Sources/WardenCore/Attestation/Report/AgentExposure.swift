@@ -28,8 +28,15 @@ public struct ExposureScope: Sendable, Hashable, Codable {
     public var escalations: [String]
     public var escalationCount: Int
 
-    public init(scope: String, grants: [ExposureGrant], serviceAccounts: [String]?, serviceAccountCount: Int,
-                withPermissions: Int = 0, escalations: [String] = [], escalationCount: Int = 0) {
+    public init(
+        scope: String,
+        grants: [ExposureGrant],
+        serviceAccounts: [String]?,
+        serviceAccountCount: Int,
+        withPermissions: Int = 0,
+        escalations: [String] = [],
+        escalationCount: Int = 0
+    ) {
         self.scope = scope
         self.grants = grants
         self.serviceAccounts = serviceAccounts
@@ -51,8 +58,15 @@ public struct ExposureGrant: Sendable, Hashable, Codable {
     public var verbs: [String]
     public var resources: [String]
 
-    public init(bindingKind: BindingKind, bindingName: String, roleKind: String, roleName: String, ruleIndex: Int,
-                verbs: [String], resources: [String]) {
+    public init(
+        bindingKind: BindingKind,
+        bindingName: String,
+        roleKind: String,
+        roleName: String,
+        ruleIndex: Int,
+        verbs: [String],
+        resources: [String]
+    ) {
         self.bindingKind = bindingKind
         self.bindingName = bindingName
         self.roleKind = roleKind

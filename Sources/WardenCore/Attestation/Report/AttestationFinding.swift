@@ -20,9 +20,21 @@ public struct AttestationFinding: Sendable, Hashable, Codable {
     public var exceptionID: Int64?
     public var fingerprint: String
 
-    public init(id: String, severity: AttestationSeverity, message: String, remediation: String, agentID: Int64? = nil,
-                agent: String? = nil, object: FindingObject? = nil, field: String? = nil, location: RuleLocation? = nil,
-                serviceAccounts: [String]? = nil, excepted: Bool = false, exceptionID: Int64? = nil, fingerprint: String = "") {
+    public init(
+        id: String,
+        severity: AttestationSeverity,
+        message: String,
+        remediation: String,
+        agentID: Int64? = nil,
+        agent: String? = nil,
+        object: FindingObject? = nil,
+        field: String? = nil,
+        location: RuleLocation? = nil,
+        serviceAccounts: [String]? = nil,
+        excepted: Bool = false,
+        exceptionID: Int64? = nil,
+        fingerprint: String = ""
+    ) {
         self.id = id
         self.severity = severity
         self.message = message
@@ -45,10 +57,12 @@ public struct AttestationFinding: Sendable, Hashable, Codable {
     public static func precedes(_ a: AttestationFinding, _ b: AttestationFinding) -> Bool {
         if a.severity != b.severity { return a.severity > b.severity }
         if a.id != b.id { return a.id < b.id }
-        let ao = a.object?.scope ?? "", bo = b.object?.scope ?? ""
+        let ao = a.object?.scope ?? ""
+        let bo = b.object?.scope ?? ""
         if ao != bo { return ao < bo }
         if (a.field ?? "") != (b.field ?? "") { return (a.field ?? "") < (b.field ?? "") }
-        let al = a.location?.description ?? "", bl = b.location?.description ?? ""
+        let al = a.location?.description ?? ""
+        let bl = b.location?.description ?? ""
         if al != bl { return al < bl }
         if a.message != b.message { return a.message < b.message }
         return a.fingerprint < b.fingerprint

@@ -6,8 +6,14 @@ import Crypto
 /// the subject). Messages are left out (they quote changing details), except to tell apart
 /// findings that would otherwise share a fingerprint.
 public enum AttestationFingerprint {
-    public static func make(id: String, agent: String, object: FindingObject?, field: String?, location: RuleLocation?,
-                            discriminator: String = "") -> String {
+    public static func make(
+        id: String,
+        agent: String,
+        object: FindingObject?,
+        field: String?,
+        location: RuleLocation?,
+        discriminator: String = ""
+    ) -> String {
         let key = [id, agent, object?.scope ?? "", field ?? "", location?.description ?? "", discriminator].joined(separator: "\u{1F}")
         return hash(key)
     }

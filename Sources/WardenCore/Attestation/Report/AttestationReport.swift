@@ -24,9 +24,19 @@ public struct AttestationReport: Sendable, Hashable, Codable {
     /// The rules behind the report's findings, sorted by id.
     public var rules: [AttestationRule]
 
-    public init(schema: String = AttestationReport.currentSchema, cluster: String, snapshot: AttestationSnapshotRef, generatedAt: Date,
-                wardenVersion: String, verdict: AttestationVerdict, summary: AttestationSummary, agents: [AgentAttestation],
-                clusterFindings: ClusterAttestation, serviceAccounts: [ServiceAccountSummary], rules: [AttestationRule]) {
+    public init(
+        schema: String = AttestationReport.currentSchema,
+        cluster: String,
+        snapshot: AttestationSnapshotRef,
+        generatedAt: Date,
+        wardenVersion: String,
+        verdict: AttestationVerdict,
+        summary: AttestationSummary,
+        agents: [AgentAttestation],
+        clusterFindings: ClusterAttestation,
+        serviceAccounts: [ServiceAccountSummary],
+        rules: [AttestationRule]
+    ) {
         self.schema = schema
         self.cluster = cluster
         self.snapshot = snapshot

@@ -9,8 +9,14 @@ public struct AttestationSummary: Sendable, Hashable, Codable {
     public var cluster: SeverityCounts
     public var byAgent: [AgentSummaryLine]
 
-    public init(agents: Int, compliantAgents: Int, nonCompliantAgents: Int, findings: SeverityCounts, cluster: SeverityCounts,
-                byAgent: [AgentSummaryLine]) {
+    public init(
+        agents: Int,
+        compliantAgents: Int,
+        nonCompliantAgents: Int,
+        findings: SeverityCounts,
+        cluster: SeverityCounts,
+        byAgent: [AgentSummaryLine]
+    ) {
         self.agents = agents
         self.compliantAgents = compliantAgents
         self.nonCompliantAgents = nonCompliantAgents
@@ -61,7 +67,10 @@ public struct SeverityCounts: Sendable, Hashable, Codable {
 
     public mutating func add(_ f: AttestationFinding) {
         total += 1
-        if f.excepted { excepted += 1; return }
+        if f.excepted {
+            excepted += 1
+            return
+        }
         switch f.severity {
         case .critical: critical += 1
         case .high: high += 1

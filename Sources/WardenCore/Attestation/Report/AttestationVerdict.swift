@@ -1,6 +1,7 @@
 public struct AttestationVerdict: Sendable, Hashable, Codable {
     /// The rule the verdict applies, in words.
-    public static let ruleText = "non_compliant iff at least one finding that is not excepted has severity medium or worse; "
+    public static let ruleText =
+        "non_compliant iff at least one finding that is not excepted has severity medium or worse; "
         + "this includes every agent without an approved baseline (ATT-001), every overdue review (ATT-002), every suspended "
         + "agent that still holds permissions or runs workloads (ATT-005), every ServiceAccount missing (ATT-006), every "
         + "permission beyond the baseline (DRIFT-001), and a report over a snapshot that is not the cluster's newest (ATT-010); "

@@ -12,8 +12,14 @@ public struct ClusterAttestation: Sendable, Hashable, Codable {
     public var findings: [AttestationFinding]
     public var summary: SeverityCounts
 
-    public init(shadowAgents: [ShadowAgent] = [], missingServiceAccounts: [String] = [], clusterAdminRoles: [String] = [],
-                clusterAdminBindings: [ClusterAdminBinding] = [], findings: [AttestationFinding] = [], summary: SeverityCounts = .init()) {
+    public init(
+        shadowAgents: [ShadowAgent] = [],
+        missingServiceAccounts: [String] = [],
+        clusterAdminRoles: [String] = [],
+        clusterAdminBindings: [ClusterAdminBinding] = [],
+        findings: [AttestationFinding] = [],
+        summary: SeverityCounts = .init()
+    ) {
         self.shadowAgents = shadowAgents
         self.missingServiceAccounts = missingServiceAccounts
         self.clusterAdminRoles = clusterAdminRoles
