@@ -13,8 +13,14 @@ enum BaselineRows {
 
     /// Stores the next version of an agent that is not retired, inside the caller's transaction.
     static func propose(
-        agentID: Int64, content: BaselineContent, findings: [Finding], at now: Date, audit: AuditLog, context: ChangeContext,
-        on connection: PostgresConnection, logger: Logger
+        agentID: Int64,
+        content: BaselineContent,
+        findings: [Finding],
+        at now: Date,
+        audit: AuditLog,
+        context: ChangeContext,
+        on connection: PostgresConnection,
+        logger: Logger
     ) async throws -> BaselineRecord {
         let grants = String(decoding: try CanonicalJSON.encode(content.grants), as: UTF8.self)
         let expectations = String(decoding: try CanonicalJSON.encode(content.expectations), as: UTF8.self)
@@ -31,20 +37,30 @@ enum BaselineRows {
                    \(content.justification), \(findingsJSON)::jsonb, \(content.digest), \(context.actor), \(now)
             FROM baselines WHERE agent_id = \(agentID)
             RETURNING \(unescaped: columns)
-            """, logger: logger, decode: decode)
+            """,
+            logger: logger,
+            decode: decode
+        )
         try await audit.append(
             context.record(
-                action: "baseline.propose", targetType: "baseline", targetID: "\(agentID)/\(stored.baseline.version)",
-                stateDigest: try CanonicalJSON.digest(stored.baseline)),
-            on: connection)
+                action: "baseline.propose",
+                targetType: "baseline",
+                targetID: "\(agentID)/\(stored.baseline.version)",
+                stateDigest: try CanonicalJSON.digest(stored.baseline)
+            ),
+            on: connection
+        )
         return stored
     }
 
     static func decode(_ row: PostgresRow) throws -> BaselineRecord {
-        let (agentID, version, status, grants, expectations, justification, digest, proposedBy, proposedAt, decidedBy, decidedAt,
-            reason, acceptedRisk, supersededAt, findings) =
+        let (
+            agentID, version, status, grants, expectations, justification, digest, proposedBy, proposedAt, decidedBy, decidedAt,
+            reason, acceptedRisk, supersededAt, findings
+        ) =
             try row.decode(
-                (Int64, Int, String, String, String, String, String, String, Date, String?, Date?, String?, Bool, Date?, String).self)
+                (Int64, Int, String, String, String, String, String, String, Date, String?, Date?, String?, Bool, Date?, String).self
+            )
         let decoder = JSONDecoder()
         guard let status = BaselineStatus(rawValue: status),
             let grantList = try? decoder.decode([BaselineGrant].self, from: Data(grants.utf8)),
@@ -52,10 +68,19 @@ enum BaselineRows {
             let recorded = try? decoder.decode([Finding].self, from: Data(findings.utf8))
         else { throw StoreError.corruptRow("baselines \(agentID)/\(version)") }
         let baseline = Baseline(
-            agentID: agentID, version: version, status: status,
-            content: BaselineContent(grants: grantList, expectations: expected, justification: justification), digest: digest,
-            proposedBy: proposedBy, proposedAt: proposedAt, decidedBy: decidedBy, decidedAt: decidedAt, decisionReason: reason,
-            acceptedRisk: acceptedRisk, supersededAt: supersededAt)
+            agentID: agentID,
+            version: version,
+            status: status,
+            content: BaselineContent(grants: grantList, expectations: expected, justification: justification),
+            digest: digest,
+            proposedBy: proposedBy,
+            proposedAt: proposedAt,
+            decidedBy: decidedBy,
+            decidedAt: decidedAt,
+            decisionReason: reason,
+            acceptedRisk: acceptedRisk,
+            supersededAt: supersededAt
+        )
         return BaselineRecord(baseline: baseline, findings: recorded)
     }
 }

@@ -11,7 +11,12 @@ public struct TokenStore: Sendable {
 
     /// Stores the hash of a new secret and returns the record; the secret itself is the caller's to show once.
     public func create(
-        name: String, role: TokenRole, clusters: [String], expiresAt: Date?, secret: TokenSecret, context: ChangeContext
+        name: String,
+        role: TokenRole,
+        clusters: [String],
+        expiresAt: Date?,
+        secret: TokenSecret,
+        context: ChangeContext
     ) async throws -> TokenRecord {
         let now = clock.now()
         return try await database.withTransaction { connection in
@@ -21,10 +26,19 @@ public struct TokenStore: Sendable {
                 VALUES (\(name), \(role.rawValue), \(clusters), \(Data(secret.hash)), \(secret.displayPrefix), \(now),
                         \(context.actor), \(expiresAt))
                 RETURNING \(unescaped: Self.columns)
-                """, logger: database.logger, decode: Self.decode)
+                """,
+                logger: database.logger,
+                decode: Self.decode
+            )
             try await audit.append(
-                context.record(action: "token.create", targetType: "token", targetID: String(record.id), stateDigest: try CanonicalJSON.digest(record)),
-                on: connection)
+                context.record(
+                    action: "token.create",
+                    targetType: "token",
+                    targetID: String(record.id),
+                    stateDigest: try CanonicalJSON.digest(record)
+                ),
+                on: connection
+            )
             return record
         }
     }
@@ -47,8 +61,10 @@ public struct TokenStore: Sendable {
 
     public func get(id: Int64) async throws -> TokenRecord {
         try await database.one(
-            "SELECT \(unescaped: Self.columns) FROM api_tokens WHERE id = \(id)", orThrow: .notFound(what: "token", id: String(id)),
-            decode: Self.decode)
+            "SELECT \(unescaped: Self.columns) FROM api_tokens WHERE id = \(id)",
+            orThrow: .notFound(what: "token", id: String(id)),
+            decode: Self.decode
+        )
     }
 
     /// Newest first; `beforeID` is the cursor.
@@ -57,7 +73,9 @@ public struct TokenStore: Sendable {
             """
             SELECT \(unescaped: Self.columns) FROM api_tokens
             WHERE (\(beforeID)::bigint IS NULL OR id < \(beforeID)) ORDER BY id DESC LIMIT \(limit)
-            """, decode: Self.decode)
+            """,
+            decode: Self.decode
+        )
     }
 
     /// Revokes at once; revoking an already revoked token changes nothing and records nothing.
@@ -71,7 +89,8 @@ public struct TokenStore: Sendable {
                     RETURNING \(unescaped: Self.columns)
                     """,
                 current: "SELECT \(unescaped: Self.columns) FROM api_tokens WHERE id = \(id)",
-                notFound: .notFound(what: "token", id: String(id)), decode: Self.decode
+                notFound: .notFound(what: "token", id: String(id)),
+                decode: Self.decode
             ) { record in
                 context.record(action: "token.revoke", targetType: "token", targetID: String(id), stateDigest: try CanonicalJSON.digest(record))
             }
@@ -83,7 +102,16 @@ public struct TokenStore: Sendable {
             try row.decode((Int64, String, String, [String], String, Date, String, Date?, Date?, Date?).self)
         guard let role = TokenRole(rawValue: role) else { throw StoreError.corruptRow("api_tokens \(id) has role '\(role)'") }
         return TokenRecord(
-            id: id, name: name, role: role, clusters: clusters, prefix: prefix,
-            createdAt: createdAt, createdBy: createdBy, expiresAt: expiresAt, revokedAt: revokedAt, lastUsedAt: lastUsedAt)
+            id: id,
+            name: name,
+            role: role,
+            clusters: clusters,
+            prefix: prefix,
+            createdAt: createdAt,
+            createdBy: createdBy,
+            expiresAt: expiresAt,
+            revokedAt: revokedAt,
+            lastUsedAt: lastUsedAt
+        )
     }
 }

@@ -52,16 +52,22 @@ public struct TestApp: Sendable {
 
     /// `webhooks` says where deliveries may go; `resolver`, when given, answers for receivers' host names instead of DNS.
     public static func make(
-        scheduler: SchedulerSettings = .init(), snapshotLimit: Int = 256 << 20, keyRing: AttestationKeyRing? = nil,
-        webhooks: WebhookDestinations = .testReceivers, resolver: (any HostResolver)? = nil
+        scheduler: SchedulerSettings = .init(),
+        snapshotLimit: Int = 256 << 20,
+        keyRing: AttestationKeyRing? = nil,
+        webhooks: WebhookDestinations = .testReceivers,
+        resolver: (any HostResolver)? = nil
     ) async throws -> TestApp {
         let db = try await TestDatabase.make()
         let clock = ManualClock(Date())
         var logger = Logger(label: "warden-test")
         logger.logLevel = .error
         let settings = AppSettings(
-            scheduler: scheduler, snapshotLimit: snapshotLimit, keyRing: keyRing ?? AttestationKeyRing(signingKey: testSigningKey),
-            webhookDestinations: webhooks)
+            scheduler: scheduler,
+            snapshotLimit: snapshotLimit,
+            keyRing: keyRing ?? AttestationKeyRing(signingKey: testSigningKey),
+            webhookDestinations: webhooks
+        )
         let app = Warden(database: db.database, clock: clock, settings: settings, resolver: resolver ?? SystemHostResolver(), logger: logger)
         return TestApp(db: db, clock: clock, app: app)
     }
@@ -82,17 +88,24 @@ public struct TestServer: Sendable {
     public var scheduler: ReviewScheduler { app.scheduler }
 
     public static func make(
-        settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0), scheduler: SchedulerSettings = .init(),
-        webhooks: WebhookDestinations = .testReceivers, resolver: (any HostResolver)? = nil
+        settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0),
+        scheduler: SchedulerSettings = .init(),
+        webhooks: WebhookDestinations = .testReceivers,
+        resolver: (any HostResolver)? = nil
     ) async throws -> (TestServer, some ApplicationProtocol) {
         let test = try await TestApp.make(
-            scheduler: scheduler, snapshotLimit: settings.bodyLimits.snapshot, webhooks: webhooks, resolver: resolver)
+            scheduler: scheduler,
+            snapshotLimit: settings.bodyLimits.snapshot,
+            webhooks: webhooks,
+            resolver: resolver
+        )
         let tokens = TestTokens(
             admin: try await test.token("alice", .admin),
             reviewer: try await test.token("rita", .reviewer),
             auditor: try await test.token("otto", .auditor),
             collector: try await test.token("cronjob", .collector, clusters: ["prod"]),
-            secondAdmin: try await test.token("bob", .admin))
+            secondAdmin: try await test.token("bob", .admin)
+        )
         var logger = Logger(label: "warden-test")
         logger.logLevel = .error
         let application = try WardenServer.makeApplication(settings: settings, app: test.app, metrics: testMetrics, logger: logger)
@@ -102,8 +115,10 @@ public struct TestServer: Sendable {
 
 /// Runs `body` against a live server on a real socket.
 public func withLiveServer(
-    settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0), scheduler: SchedulerSettings = .init(),
-    webhooks: WebhookDestinations = .testReceivers, resolver: (any HostResolver)? = nil,
+    settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0),
+    scheduler: SchedulerSettings = .init(),
+    webhooks: WebhookDestinations = .testReceivers,
+    resolver: (any HostResolver)? = nil,
     _ body: @Sendable (TestServer, any TestClientProtocol) async throws -> Void
 ) async throws {
     let (server, application) = try await TestServer.make(settings: settings, scheduler: scheduler, webhooks: webhooks, resolver: resolver)
@@ -117,23 +132,35 @@ public func withLiveServer(
 extension TestClientProtocol {
     /// A request with a bearer token and an optional JSON body.
     public func call(
-        _ method: HTTPRequest.Method, _ path: String, token: String?, json: String? = nil,
-        contentType: String = "application/json", headers extra: [String: String] = [:]
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String?,
+        json: String? = nil,
+        contentType: String = "application/json",
+        headers extra: [String: String] = [:]
     ) async throws -> TestResponse {
         try await call(method, path, token: token, bytes: json.map { Array($0.utf8) }, contentType: contentType, headers: extra)
     }
 
     /// A request with raw bytes as its body.
     public func call(
-        _ method: HTTPRequest.Method, _ path: String, token: String?, bytes: [UInt8]?,
-        contentType: String = "application/json", headers extra: [String: String] = [:]
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String?,
+        bytes: [UInt8]?,
+        contentType: String = "application/json",
+        headers extra: [String: String] = [:]
     ) async throws -> TestResponse {
         var headers = HTTPFields()
         if let token { headers[.authorization] = "Bearer \(token)" }
         if bytes != nil { headers[.contentType] = contentType }
         for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
         return try await executeRequest(
-            uri: path, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) })
+            uri: path,
+            method: method,
+            headers: headers,
+            body: bytes.map { ByteBuffer(bytes: $0) }
+        )
     }
 }
 

@@ -5,8 +5,13 @@ import WardenTestSupport
 
 /// A valid agent body, with fields replaced as a test needs.
 func agentJSON(
-    name: String = "coder", cluster: String = "prod", namespace: String = "agents", serviceAccount: String = "coder",
-    owner: String = "team-a", riskTier: String = "high", labels: String = #"{"team":"a"}"#
+    name: String = "coder",
+    cluster: String = "prod",
+    namespace: String = "agents",
+    serviceAccount: String = "coder",
+    owner: String = "team-a",
+    riskTier: String = "high",
+    labels: String = #"{"team":"a"}"#
 ) -> String {
     """
     {"name":"\(name)","cluster":"\(cluster)","namespace":"\(namespace)","serviceAccount":"\(serviceAccount)",\

@@ -23,8 +23,11 @@ struct WebhookDestinationAPITests {
 
     static func create(_ client: any TestClientProtocol, _ server: TestServer, url: String) async throws -> TestResponse {
         try await client.call(
-            .post, "/v1/notification-channels", token: server.tokens.admin,
-            json: #"{"name":"hook","url":"\#(url)","secret":"0123456789abcdef-secret","events":\#(opened)}"#)
+            .post,
+            "/v1/notification-channels",
+            token: server.tokens.admin,
+            json: #"{"name":"hook","url":"\#(url)","secret":"0123456789abcdef-secret","events":\#(opened)}"#
+        )
     }
 
     /// Opens a review, so every channel has a review.opened delivery, and sends what is due once.
@@ -43,8 +46,12 @@ struct WebhookDestinationAPITests {
     /// A channel made before this check existed, or while the allow list was wider: straight into the store.
     static func storedChannel(_ server: TestServer, url: String) async throws {
         _ = try await server.app.stores.notifications.createChannel(
-            name: "older", url: url, secret: "0123456789abcdef-secret", events: [.reviewOpened],
-            context: ChangeContext(actor: "test-setup", tokenID: nil, requestID: "setup"))
+            name: "older",
+            url: url,
+            secret: "0123456789abcdef-secret",
+            events: [.reviewOpened],
+            context: ChangeContext(actor: "test-setup", tokenID: nil, requestID: "setup")
+        )
     }
 
     @Test func channelsToThisMachineItsNetworksOrTheClusterAreRefused() async throws {
@@ -178,7 +185,9 @@ struct WebhookDestinationAPITests {
                 _ = try await ReviewAPITests.addChannel(client, server, url: url, events: Self.opened)
             }
             try await Self.deliverOnce(client, server)
-            let channels = try #require(try await client.call(.get, "/v1/notification-channels", token: server.tokens.admin).json?["items"] as? [[String: Any]])
+            let channels = try #require(
+                try await client.call(.get, "/v1/notification-channels", token: server.tokens.admin).json?["items"] as? [[String: Any]]
+            )
             let urlOf = Dictionary(uniqueKeysWithValues: channels.map { ($0["id"] as? Int ?? 0, $0["url"] as? String ?? "") })
             let deliveries = try await Self.deliveries(client, server)
             #expect(deliveries.count == 3)

@@ -54,10 +54,13 @@ struct CommandLineTests {
     @Test(arguments: [("10.0.0.1/8", "host bits"), ("127.1", "four decimal numbers"), ("https://hooks.example.com", "neither")])
     func aBadWebhookAllowListStopsStartUp(entry: String, problem: String) throws {
         for command in [["serve"], ["reviews", "run-due"]] {
-            let result = try WardenCLI.run(command, environment: [
-                "WARDEN_DATABASE_URL": "postgres://warden@127.0.0.1:1/warden?sslmode=disable",
-                "WARDEN_WEBHOOK_ALLOW": "127.0.0.1, \(entry)",
-            ])
+            let result = try WardenCLI.run(
+                command,
+                environment: [
+                    "WARDEN_DATABASE_URL": "postgres://warden@127.0.0.1:1/warden?sslmode=disable",
+                    "WARDEN_WEBHOOK_ALLOW": "127.0.0.1, \(entry)",
+                ]
+            )
             #expect(result.status == 78, "\(command): \(result.output)")
             #expect(result.output.split(separator: "\n").count == 1, "\(result.output)")
             #expect(result.output.contains("WARDEN_WEBHOOK_ALLOW: '\(entry)'") && result.output.contains(problem), "\(result.output)")

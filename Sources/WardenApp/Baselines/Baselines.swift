@@ -23,7 +23,12 @@ public struct Baselines: Sendable {
     /// Approves as `approver`, who must not be the proposer; critical findings that no exception
     /// covers need `acceptRisk` and a reason.
     public func approve(
-        agentID: Int64, version: Int, acceptRisk: Bool, reason: String?, by approver: Principal, context: ChangeContext
+        agentID: Int64,
+        version: Int,
+        acceptRisk: Bool,
+        reason: String?,
+        by approver: Principal,
+        context: ChangeContext
     ) async throws -> View {
         try await decide(agentID: agentID, version: version, .approve(acceptRisk: acceptRisk), reason: reason, by: approver, context: context)
     }
@@ -36,7 +41,12 @@ public struct Baselines: Sendable {
     }
 
     private func decide(
-        agentID: Int64, version: Int, _ kind: BaselineDecision.Kind, reason: String?, by decider: Principal, context: ChangeContext
+        agentID: Int64,
+        version: Int,
+        _ kind: BaselineDecision.Kind,
+        reason: String?,
+        by decider: Principal,
+        context: ChangeContext
     ) async throws -> View {
         let exceptions = try await stores.exceptions.list(agentID: agentID).map(\.exception)
         let decision = BaselineDecision(kind: kind, decider: decider.name, reason: reason, exceptions: exceptions, at: stores.clock.now())

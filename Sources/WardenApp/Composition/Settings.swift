@@ -27,7 +27,10 @@ public struct AppSettings: Sendable {
     public var webhookDestinations: WebhookDestinations
 
     public init(
-        scheduler: SchedulerSettings = .init(), maxExceptionDays: Int = 90, snapshotLimit: Int = 256 << 20, keyRing: AttestationKeyRing? = nil,
+        scheduler: SchedulerSettings = .init(),
+        maxExceptionDays: Int = 90,
+        snapshotLimit: Int = 256 << 20,
+        keyRing: AttestationKeyRing? = nil,
         webhookDestinations: WebhookDestinations = .init()
     ) {
         self.scheduler = scheduler

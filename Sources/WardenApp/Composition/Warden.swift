@@ -22,8 +22,11 @@ public final class Warden: Sendable {
 
     /// `resolver` finds webhook receivers' addresses; tests answer for names no DNS knows.
     public init(
-        database: Database, clock: any WallClock = SystemWallClock(), settings: AppSettings = .init(),
-        resolver: any HostResolver = SystemHostResolver(), logger: Logger
+        database: Database,
+        clock: any WallClock = SystemWallClock(),
+        settings: AppSettings = .init(),
+        resolver: any HostResolver = SystemHostResolver(),
+        logger: Logger
     ) {
         let stores = Stores(database: database, clock: clock, deliveryAttempts: settings.scheduler.backoff.maxAttempts)
         self.stores = stores
@@ -41,9 +44,14 @@ public final class Warden: Sendable {
         self.notifications = Notifications(store: stores.notifications, destinations: settings.webhookDestinations)
         self.auditTrail = AuditTrail(log: stores.audit)
         let deliverer = WebhookDeliverer(
-            store: stores.notifications, destinations: settings.webhookDestinations, resolver: resolver, clock: clock,
+            store: stores.notifications,
+            destinations: settings.webhookDestinations,
+            resolver: resolver,
+            clock: clock,
             backoff: settings.scheduler.backoff,
-            lease: TimeInterval(settings.scheduler.deliveryLease), logger: logger)
+            lease: TimeInterval(settings.scheduler.deliveryLease),
+            logger: logger
+        )
         self.scheduler = ReviewScheduler(reviews: stores.reviews, deliverer: deliverer, evidence: evidence, logger: logger)
     }
 
@@ -52,7 +60,11 @@ public final class Warden: Sendable {
         let settings = settings.scheduler
         guard settings.interval > 0 else { return nil }
         return SchedulerService(
-            scheduler: scheduler, interval: .seconds(settings.interval), deliveryInterval: .seconds(settings.deliveryInterval), logger: logger)
+            scheduler: scheduler,
+            interval: .seconds(settings.interval),
+            deliveryInterval: .seconds(settings.deliveryInterval),
+            logger: logger
+        )
     }
 
     /// Runs `body` with the use cases. Nothing is left to shut down after it: each webhook delivery

@@ -1,3 +1,6 @@
+import NIOPosix
+import WardenCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOPosix
-import WardenCore
 
 /// Turns a webhook receiver's host into the addresses to check and connect to.
 public protocol HostResolver: Sendable {

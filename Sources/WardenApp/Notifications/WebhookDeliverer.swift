@@ -48,18 +48,23 @@ public struct WebhookDeliverer: Sendable {
         request.headers.add(name: "Warden-Delivery-Attempt", value: String(delivery.attempt))
         request.headers.add(
             name: WebhookSignature.header,
-            value: WebhookSignature.sign(body: body, secret: delivery.secret, timestamp: Int64(now.timeIntervalSince1970.rounded(.down))))
+            value: WebhookSignature.sign(body: body, secret: delivery.secret, timestamp: Int64(now.timeIntervalSince1970.rounded(.down)))
+        )
         request.body = .bytes(ByteBuffer(bytes: body))
         let (status, failure) = await send(request)
         do {
             if let failure {
-                let retryAt: Date? = delivery.attempt >= delivery.maxAttempts
+                let retryAt: Date? =
+                    delivery.attempt >= delivery.maxAttempts
                     ? nil : clock.now().addingTimeInterval(backoff.delay(afterAttempt: delivery.attempt, unit: Double.random(in: 0..<1)))
                 try await store.markAttemptFailed(id: delivery.id, failure: failure, status: status, retryAt: retryAt)
                 logger.warning(
                     "webhook delivery failed",
-                    metadata: ["delivery": "\(delivery.id)", "attempt": "\(delivery.attempt)", "error": "\(failure)",
-                               "final": "\(retryAt == nil)"])
+                    metadata: [
+                        "delivery": "\(delivery.id)", "attempt": "\(delivery.attempt)", "error": "\(failure)",
+                        "final": "\(retryAt == nil)",
+                    ]
+                )
             } else {
                 try await store.markDelivered(id: delivery.id, status: status ?? 200)
             }
@@ -110,7 +115,9 @@ public struct WebhookDeliverer: Sendable {
     /// the delivery.
     func post(_ request: HTTPClientRequest, host: String, pinnedTo address: IPAddress) async throws -> Int {
         var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(5), read: .seconds(10))
+        )
         configuration.dnsOverride = [host: address.description]
         // A connection that fails fails the attempt at once; the delivery's own backoff retries it.
         configuration.connectionPool.retryConnectionEstablishment = false

@@ -48,6 +48,11 @@ public struct BaselineDecision: Sendable {
         guard approves else { return try BaselineDecisionRules.checkDecision(of: record.baseline, by: decider) }
         let critical = record.findings(exceptions: exceptions, now: at).filter { $0.severity == .critical && !$0.excepted }.map(\.ruleID)
         try BaselineDecisionRules.checkApproval(
-            of: record.baseline, by: decider, unexceptedCriticalRuleIDs: critical, acceptRisk: acceptsRisk, reason: reason)
+            of: record.baseline,
+            by: decider,
+            unexceptedCriticalRuleIDs: critical,
+            acceptRisk: acceptsRisk,
+            reason: reason
+        )
     }
 }

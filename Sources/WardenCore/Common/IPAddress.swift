@@ -81,7 +81,8 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         var bytes: [UInt8] = []
         for part in parts {
             guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  part.count == 1 || part.first != "0", let value = UInt8(part) else { return nil }
+                part.count == 1 || part.first != "0", let value = UInt8(part)
+            else { return nil }
             bytes.append(value)
         }
         return bytes

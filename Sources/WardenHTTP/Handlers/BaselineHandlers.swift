@@ -10,11 +10,15 @@ extension WardenAPI {
         let content = BaselineContent(
             grants: body.grants.map { BaselineGrant(namespace: $0.namespace, rules: $0.rules.map(Self.policyRule)) },
             expectations: Self.expectations(podSecurity: body.podSecurity, egress: body.egress),
-            justification: body.justification)
+            justification: body.justification
+        )
         let view = try await app.baselines.propose(agentID: input.path.id, content: content, context: RequestScope.current.changeContext)
         return .created(
             .init(
-                headers: .init(location: "/v1/agents/\(input.path.id)/baselines/\(view.baseline.version)"), body: .json(Self.schema(view))))
+                headers: .init(location: "/v1/agents/\(input.path.id)/baselines/\(view.baseline.version)"),
+                body: .json(Self.schema(view))
+            )
+        )
     }
 
     func listBaselines(_ input: Operations.ListBaselines.Input) async throws -> Operations.ListBaselines.Output {
@@ -34,8 +38,13 @@ extension WardenAPI {
         if case .json(let body) = input.body { request = body }
         let scope = RequestScope.current
         let view = try await app.baselines.approve(
-            agentID: input.path.id, version: input.path.version, acceptRisk: request?.acceptRisk ?? false, reason: request?.reason,
-            by: try scope.requiredPrincipal, context: scope.changeContext)
+            agentID: input.path.id,
+            version: input.path.version,
+            acceptRisk: request?.acceptRisk ?? false,
+            reason: request?.reason,
+            by: try scope.requiredPrincipal,
+            context: scope.changeContext
+        )
         return .ok(.init(body: .json(Self.schema(view))))
     }
 
@@ -43,8 +52,12 @@ extension WardenAPI {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType("send application/json") }
         let scope = RequestScope.current
         let view = try await app.baselines.reject(
-            agentID: input.path.id, version: input.path.version, reason: body.reason, by: try scope.requiredPrincipal,
-            context: scope.changeContext)
+            agentID: input.path.id,
+            version: input.path.version,
+            reason: body.reason,
+            by: try scope.requiredPrincipal,
+            context: scope.changeContext
+        )
         return .ok(.init(body: .json(Self.schema(view))))
     }
 
@@ -58,12 +71,19 @@ extension WardenAPI {
             return .conflict("this version is \(status.rawValue); only a proposed version can be approved or rejected")
         case .sameAsProposer(let name):
             return Problem(
-                status: .forbidden, slug: "four-eyes", title: "Four eyes are required",
-                detail: "\(name) proposed this version, so someone else must approve or reject it")
+                status: .forbidden,
+                slug: "four-eyes",
+                title: "Four eyes are required",
+                detail: "\(name) proposed this version, so someone else must approve or reject it"
+            )
         case .unacceptedCriticalFindings(let ids):
             return Problem(
-                status: .conflict, slug: "critical-findings", title: "The version has critical findings",
-                detail: "critical findings without an exception: \(Set(ids).sorted().joined(separator: ", ")); add exceptions, propose a narrower version, or approve with acceptRisk and a reason")
+                status: .conflict,
+                slug: "critical-findings",
+                title: "The version has critical findings",
+                detail:
+                    "critical findings without an exception: \(Set(ids).sorted().joined(separator: ", ")); add exceptions, propose a narrower version, or approve with acceptRisk and a reason"
+            )
         case .riskReasonMissing:
             return Problem.validation(ValidationError(pointer: "/reason", detail: "accepting risk needs a reason on record"))
         }
@@ -72,22 +92,38 @@ extension WardenAPI {
     static func schema(_ view: Baselines.View) -> Components.Schemas.Baseline {
         let b = view.baseline
         return .init(
-            agentId: b.agentID, version: b.version, status: .init(rawValue: b.status.rawValue)!,
+            agentId: b.agentID,
+            version: b.version,
+            status: .init(rawValue: b.status.rawValue)!,
             grants: b.content.grants.map { .init(namespace: $0.namespace, rules: $0.rules.map(Self.schema)) },
-            podSecurity: Self.schema(b.content.expectations.podSecurity), egress: b.content.expectations.egress.map(Self.schema),
-            justification: b.content.justification, digest: b.digest, findings: view.findings.map(Self.schema), proposedBy: b.proposedBy,
-            proposedAt: b.proposedAt, decidedBy: b.decidedBy, decidedAt: b.decidedAt, decisionReason: b.decisionReason,
-            acceptedRisk: b.acceptedRisk, supersededAt: b.supersededAt)
+            podSecurity: Self.schema(b.content.expectations.podSecurity),
+            egress: b.content.expectations.egress.map(Self.schema),
+            justification: b.content.justification,
+            digest: b.digest,
+            findings: view.findings.map(Self.schema),
+            proposedBy: b.proposedBy,
+            proposedAt: b.proposedAt,
+            decidedBy: b.decidedBy,
+            decidedAt: b.decidedAt,
+            decisionReason: b.decisionReason,
+            acceptedRisk: b.acceptedRisk,
+            supersededAt: b.supersededAt
+        )
     }
 
     static func policyRule(_ rule: Components.Schemas.PolicyRule) -> PolicyRule {
         PolicyRule(
-            verbs: rule.verbs ?? [], apiGroups: rule.apiGroups ?? [], resources: rule.resources ?? [],
-            resourceNames: rule.resourceNames ?? [], nonResourceURLs: rule.nonResourceURLs ?? [])
+            verbs: rule.verbs ?? [],
+            apiGroups: rule.apiGroups ?? [],
+            resources: rule.resources ?? [],
+            resourceNames: rule.resourceNames ?? [],
+            nonResourceURLs: rule.nonResourceURLs ?? []
+        )
     }
 
     static func expectations(
-        podSecurity: Components.Schemas.PodSecurityExpectation?, egress: [Components.Schemas.EgressDestination]?
+        podSecurity: Components.Schemas.PodSecurityExpectation?,
+        egress: [Components.Schemas.EgressDestination]?
     ) -> GuardrailExpectations {
         var expectations = GuardrailExpectations.default
         if let podSecurity {
@@ -105,13 +141,17 @@ extension WardenAPI {
 
     static func schema(_ podSecurity: PodSecurityExpectation) -> Components.Schemas.PodSecurityExpectation {
         .init(
-            profile: .restricted, readOnlyRootFilesystem: podSecurity.readOnlyRootFilesystem,
-            requireResources: podSecurity.requireResources, runtimeClassName: podSecurity.runtimeClassName)
+            profile: .restricted,
+            readOnlyRootFilesystem: podSecurity.readOnlyRootFilesystem,
+            requireResources: podSecurity.requireResources,
+            runtimeClassName: podSecurity.runtimeClassName
+        )
     }
 
     static func schema(_ destination: EgressDestination) -> Components.Schemas.EgressDestination {
         .init(
             cidr: destination.cidr,
-            ports: destination.ports.map { .init(_protocol: .init(rawValue: $0.protocol) ?? .tcp, port: $0.port) })
+            ports: destination.ports.map { .init(_protocol: .init(rawValue: $0.protocol) ?? .tcp, port: $0.port) }
+        )
     }
 }

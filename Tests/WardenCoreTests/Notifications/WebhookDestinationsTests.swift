@@ -149,7 +149,9 @@ import WardenCore
         #expect(refusal.description.contains(kind), "\(host): \(refusal)")
     }
 
-    @Test(arguments: ["hooks.example.com", "example.com", "8.8.8.8", "[2606:4700:4700::1111]", "svc.example.com", "my-svc.com", "localhost.example.com"])
+    @Test(arguments: [
+        "hooks.example.com", "example.com", "8.8.8.8", "[2606:4700:4700::1111]", "svc.example.com", "my-svc.com", "localhost.example.com",
+    ])
     func passesPublicHostsAsWritten(host: String) {
         #expect(Self.none.refusal(host: host) == nil, "\(host)")
     }
@@ -160,11 +162,15 @@ import WardenCore
     }
 
     @Test func anOperatorAllowsHostsAndNetworks() throws {
-        let allowed = try WebhookDestinations(allowing: " hooks.monitoring.svc.cluster.local, 10.20.0.0/16,127.0.0.1 ,,fd00::/8, LocalHost., receiver ")
+        let allowed = try WebhookDestinations(
+            allowing: " hooks.monitoring.svc.cluster.local, 10.20.0.0/16,127.0.0.1 ,,fd00::/8, LocalHost., receiver "
+        )
         #expect(allowed.hosts == ["hooks.monitoring.svc.cluster.local", "localhost", "receiver"])
         #expect(allowed.networks.map(\.description) == ["10.20.0.0/16", "127.0.0.1/32", "fd00::/8"])
-        for host in ["hooks.monitoring.svc.cluster.local", "HOOKS.monitoring.svc.cluster.local.", "localhost", "receiver", "127.0.0.1",
-                     "[::ffff:127.0.0.1]", "10.20.3.4", "[fd00::1]"] {
+        for host in [
+            "hooks.monitoring.svc.cluster.local", "HOOKS.monitoring.svc.cluster.local.", "localhost", "receiver", "127.0.0.1",
+            "[::ffff:127.0.0.1]", "10.20.3.4", "[fd00::1]",
+        ] {
             #expect(allowed.refusal(host: host) == nil, "\(host)")
         }
         for host in ["127.0.0.2", "10.21.0.1", "other.monitoring.svc.cluster.local", "api.localhost", "[fc00::1]", "[::1]"] {
