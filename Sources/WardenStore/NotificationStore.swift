@@ -169,12 +169,12 @@ public struct NotificationStore: Sendable {
         }
     }
 
-    /// Records a failed attempt: tried again at `retryAt`, or failed for good when nil.
-    public func markAttemptFailed(id: UUID, error: String, status: Int?, retryAt: Date?) async throws {
+    /// Records a failed attempt, as its class: tried again at `retryAt`, or failed for good when nil.
+    public func markAttemptFailed(id: UUID, failure: DeliveryFailure, status: Int?, retryAt: Date?) async throws {
         _ = try await database.withConnection { connection in
             try await connection.query(
                 """
-                UPDATE deliveries SET last_error = \(String(error.prefix(1000))), last_status = \(status),
+                UPDATE deliveries SET last_error = \(failure.description), last_status = \(status),
                     status = CASE WHEN \(retryAt)::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
                     next_attempt_at = COALESCE(\(retryAt)::timestamptz, next_attempt_at)
                 WHERE id = \(id) AND status = 'pending'

@@ -39,16 +39,24 @@ public struct TestTokens: Sendable {
     }
 }
 
+extension WebhookDestinations {
+    /// What test servers allow: public addresses, and 127.0.0.1, where WebhookReceiver listens.
+    public static let testReceivers = WebhookDestinations(hosts: [], networks: [IPNetwork("127.0.0.1")!])
+}
+
 /// The use cases over a fresh database, on a manual clock, as the composition root builds them.
 public struct TestApp: Sendable {
     public let db: TestDatabase
     public let clock: ManualClock
     public let app: Warden
 
+    /// `webhooks` says where deliveries may go; `resolver`, when given, answers for receivers' host names instead of DNS.
     public static func make(
         scheduler: SchedulerSettings = .init(),
         snapshotLimit: Int = 256 << 20,
-        keyRing: AttestationKeyRing? = nil
+        keyRing: AttestationKeyRing? = nil,
+        webhooks: WebhookDestinations = .testReceivers,
+        resolver: (any HostResolver)? = nil
     ) async throws -> TestApp {
         let db = try await TestDatabase.make()
         let clock = ManualClock(Date())
@@ -57,9 +65,11 @@ public struct TestApp: Sendable {
         let settings = AppSettings(
             scheduler: scheduler,
             snapshotLimit: snapshotLimit,
-            keyRing: keyRing ?? AttestationKeyRing(signingKey: testSigningKey)
+            keyRing: keyRing ?? AttestationKeyRing(signingKey: testSigningKey),
+            webhookDestinations: webhooks
         )
-        return TestApp(db: db, clock: clock, app: Warden(database: db.database, clock: clock, settings: settings, logger: logger))
+        let app = Warden(database: db.database, clock: clock, settings: settings, resolver: resolver ?? SystemHostResolver(), logger: logger)
+        return TestApp(db: db, clock: clock, app: app)
     }
 
     /// A token made through the use case, as `warden token create` makes one.
@@ -79,9 +89,16 @@ public struct TestServer: Sendable {
 
     public static func make(
         settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0),
-        scheduler: SchedulerSettings = .init()
+        scheduler: SchedulerSettings = .init(),
+        webhooks: WebhookDestinations = .testReceivers,
+        resolver: (any HostResolver)? = nil
     ) async throws -> (TestServer, some ApplicationProtocol) {
-        let test = try await TestApp.make(scheduler: scheduler, snapshotLimit: settings.bodyLimits.snapshot)
+        let test = try await TestApp.make(
+            scheduler: scheduler,
+            snapshotLimit: settings.bodyLimits.snapshot,
+            webhooks: webhooks,
+            resolver: resolver
+        )
         let tokens = TestTokens(
             admin: try await test.token("alice", .admin),
             reviewer: try await test.token("rita", .reviewer),
@@ -100,9 +117,11 @@ public struct TestServer: Sendable {
 public func withLiveServer(
     settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0),
     scheduler: SchedulerSettings = .init(),
+    webhooks: WebhookDestinations = .testReceivers,
+    resolver: (any HostResolver)? = nil,
     _ body: @Sendable (TestServer, any TestClientProtocol) async throws -> Void
 ) async throws {
-    let (server, application) = try await TestServer.make(settings: settings, scheduler: scheduler)
+    let (server, application) = try await TestServer.make(settings: settings, scheduler: scheduler, webhooks: webhooks, resolver: resolver)
     try await server.app.run { _ in
         try await application.test(.live) { client in
             try await body(server, client)

@@ -39,18 +39,21 @@ public final class WebhookReceiver: Sendable {
     private let task: Task<Void, any Error>
     public let port: Int
 
-    /// Starts listening; `failFirst` requests get a 500.
-    public static func start(failFirst: Int = 0, delay: Duration = .zero) async throws -> WebhookReceiver {
+    /// Starts listening; `failFirst` requests get a 500, with `failureBody` as its text.
+    public static func start(failFirst: Int = 0, delay: Duration = .zero, failureBody: String = "") async throws -> WebhookReceiver {
         let log = Log(failures: failFirst)
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let router = Router()
         router.post("/hook") { request, _ -> Response in
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
+            // HTTP/1.1's Host arrives as the request's authority.
+            if let authority = request.head.authority { headers["host"] = authority }
             let buffer = try await request.body.collect(upTo: 1 << 20)
             let ok = await log.record(Received(headers: headers, body: Array(buffer: buffer), arrivedAt: Date()))
             if delay > .zero { try await Task.sleep(for: delay) }
-            return Response(status: ok ? .noContent : .internalServerError)
+            if ok { return Response(status: .noContent) }
+            return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: failureBody)))
         }
         var logger = Logger(label: "webhook-receiver")
         logger.logLevel = .critical

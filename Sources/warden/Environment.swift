@@ -46,9 +46,21 @@ struct WardenEnvironment {
             apply(value)
         }
         app.scheduler = scheduler
+        // Every command that may deliver webhooks (`serve`, `reviews run-due`) or create channels needs it.
+        app.webhookDestinations = try loadWebhookAllow(env)
         if needsServer || needsSigningKey { app.keyRing = try loadKeyRing(env) }
         if needsServer { try loadServerLimits(env, into: &app) }
         return WardenEnvironment(databaseURL: databaseURL, app: app, variables: env)
+    }
+
+    /// `WARDEN_WEBHOOK_ALLOW`: host names, addresses and CIDR networks webhooks may reach besides
+    /// public addresses, comma-separated.
+    static func loadWebhookAllow(_ env: [String: String]) throws -> WebhookDestinations {
+        do {
+            return try WebhookDestinations(allowing: env["WARDEN_WEBHOOK_ALLOW"] ?? "")
+        } catch {
+            throw Invalid(description: "WARDEN_WEBHOOK_ALLOW: \(error.description)")
+        }
     }
 
     /// Limits the use cases enforce on a server's requests.

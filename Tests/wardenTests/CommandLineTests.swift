@@ -48,4 +48,22 @@ struct CommandLineTests {
         #expect(result.output.split(separator: "\n").count == 1)
         #expect(result.output.contains("WARDEN_DATABASE_URL"))
     }
+
+    /// Every command reads the webhook allow list (`serve` and `reviews run-due` deliver), before it
+    /// reaches for the database; a bad entry is named on one line.
+    @Test(arguments: [("10.0.0.1/8", "host bits"), ("127.1", "four decimal numbers"), ("https://hooks.example.com", "neither")])
+    func aBadWebhookAllowListStopsStartUp(entry: String, problem: String) throws {
+        for command in [["serve"], ["reviews", "run-due"]] {
+            let result = try WardenCLI.run(
+                command,
+                environment: [
+                    "WARDEN_DATABASE_URL": "postgres://warden@127.0.0.1:1/warden?sslmode=disable",
+                    "WARDEN_WEBHOOK_ALLOW": "127.0.0.1, \(entry)",
+                ]
+            )
+            #expect(result.status == 78, "\(command): \(result.output)")
+            #expect(result.output.split(separator: "\n").count == 1, "\(result.output)")
+            #expect(result.output.contains("WARDEN_WEBHOOK_ALLOW: '\(entry)'") && result.output.contains(problem), "\(result.output)")
+        }
+    }
 }

@@ -37,6 +37,8 @@ struct SchedulerReplicaTests {
             "WARDEN_DELIVERY_INTERVAL_SECONDS": "1",
             "WARDEN_DELIVERY_LEASE_SECONDS": "3",
             "WARDEN_LOG_LEVEL": "warning",
+            // The receiver is on loopback, which webhooks may reach only when allowed.
+            "WARDEN_WEBHOOK_ALLOW": "127.0.0.1",
         ].merging(extra) { $1 }
         FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))

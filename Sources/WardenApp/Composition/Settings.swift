@@ -25,16 +25,20 @@ public struct AppSettings: Sendable {
     public var snapshotLimit = 256 << 20
     /// The attestation signing key and the public keys published beside it; nil when none is configured.
     public var keyRing: AttestationKeyRing?
+    /// Where webhooks may go: public addresses, and what WARDEN_WEBHOOK_ALLOW adds.
+    public var webhookDestinations: WebhookDestinations
 
     public init(
         scheduler: SchedulerSettings = .init(),
         maxExceptionDays: Int = 90,
         snapshotLimit: Int = 256 << 20,
-        keyRing: AttestationKeyRing? = nil
+        keyRing: AttestationKeyRing? = nil,
+        webhookDestinations: WebhookDestinations = .init()
     ) {
         self.scheduler = scheduler
         self.maxExceptionDays = maxExceptionDays
         self.snapshotLimit = snapshotLimit
         self.keyRing = keyRing
+        self.webhookDestinations = webhookDestinations
     }
 }

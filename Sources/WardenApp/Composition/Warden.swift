@@ -1,8 +1,5 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import WardenCore
 import WardenStore
 
@@ -22,9 +19,15 @@ public final class Warden: Sendable {
     public let notifications: Notifications
     public let auditTrail: AuditTrail
     public let scheduler: ReviewScheduler
-    private let httpClient: HTTPClient
 
-    public init(database: Database, clock: any WallClock = SystemWallClock(), settings: AppSettings = .init(), logger: Logger) {
+    /// `resolver` finds webhook receivers' addresses; tests answer for names no DNS knows.
+    public init(
+        database: Database,
+        clock: any WallClock = SystemWallClock(),
+        settings: AppSettings = .init(),
+        resolver: any HostResolver = SystemHostResolver(),
+        logger: Logger
+    ) {
         let stores = Stores(database: database, clock: clock, deliveryAttempts: settings.scheduler.backoff.maxAttempts)
         self.stores = stores
         self.clock = clock
@@ -38,17 +41,12 @@ public final class Warden: Sendable {
         let evidence = ReviewEvidenceCollector(baselines: stores.baselines, snapshots: snapshots)
         self.reviews = Reviews(stores: stores, evidence: evidence, snapshots: snapshots)
         self.attestations = Attestations(stores: stores, snapshots: snapshots, keyRing: settings.keyRing)
-        self.notifications = Notifications(store: stores.notifications)
+        self.notifications = Notifications(store: stores.notifications, destinations: settings.webhookDestinations)
         self.auditTrail = AuditTrail(log: stores.audit)
-        // Webhook receivers are told where to answer; following a redirect would send the signed body elsewhere.
-        let client = HTTPClient(
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
-        )
-        self.httpClient = client
         let deliverer = WebhookDeliverer(
             store: stores.notifications,
-            client: client,
+            destinations: settings.webhookDestinations,
+            resolver: resolver,
             clock: clock,
             backoff: settings.scheduler.backoff,
             lease: TimeInterval(settings.scheduler.deliveryLease),
@@ -80,21 +78,9 @@ public final class Warden: Sendable {
         )
     }
 
-    /// Runs `body` and shuts down afterwards, whether it threw or not.
+    /// Runs `body` with the use cases. Nothing is left to shut down after it: each webhook delivery
+    /// has an HTTP client of its own, shut down when the delivery is done.
     public func run<R: Sendable>(_ body: (Warden) async throws -> R) async throws -> R {
-        let result: R
-        do {
-            result = try await body(self)
-        } catch {
-            try? await shutdown()
-            throw error
-        }
-        try await shutdown()
-        return result
-    }
-
-    /// The webhook client must be shut down before it is released.
-    public func shutdown() async throws {
-        try await httpClient.shutdown()
+        try await body(self)
     }
 }

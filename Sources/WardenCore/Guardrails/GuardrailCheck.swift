@@ -218,6 +218,9 @@ public enum GuardrailCheck {
         return run(input: GuardrailInput(snapshot: snapshot, auditPolicies: audit), agent: agent, expectations: expectations, grants: grants)
     }
 
+    /// The checks over parsed input: a given agent through the per-agent pipeline
+    /// (`AgentGuardrails`, which attestations run too), or else every agent inferred from the
+    /// bindings; each finding once, with the file and line of its object.
     public static func run(
         input: GuardrailInput,
         agent: AgentIdentity?,

@@ -88,3 +88,35 @@ public struct ClaimedDelivery: Sendable {
         self.maxAttempts = maxAttempts
     }
 }
+
+/// What a failed attempt records: a coarse class of what went wrong, never the receiver's own
+/// words (its body, its TLS alerts, its address), which would let a channel's creator read what
+/// answered at the other end.
+public enum DeliveryFailure: Sendable, Hashable, CustomStringConvertible {
+    /// The host, or an address it resolved to, is not one webhooks may reach.
+    case refused
+    /// The host did not resolve.
+    case unresolved
+    case connectFailed
+    case timeout
+    case tlsFailed
+    case connectionClosed
+    case tooManyRedirects
+    /// An answer other than 2xx (a redirect is not followed).
+    case http(status: Int)
+    case failed
+
+    public var description: String {
+        switch self {
+        case .refused: "refused: address not allowed"
+        case .unresolved: "host not found"
+        case .connectFailed: "connect failed"
+        case .timeout: "timeout"
+        case .tlsFailed: "tls failed"
+        case .connectionClosed: "connection closed"
+        case .tooManyRedirects: "too many redirects"
+        case let .http(status): "http \(status / 100)xx"
+        case .failed: "request failed"
+        }
+    }
+}
