@@ -303,7 +303,7 @@ public enum WorkloadGuardrails {
                 report.add(.resources, "\(cp)/resources", "\(label) has no \(missing.joined(separator: ", "))")
             }
         }
-        if let image = c["image"]?.stringValue, !image.contains("@sha256:") {
+        if let image = c["image"]?.stringValue, !ImageDigest.isPinned(image) {
             report.add(.imageNotPinned, "\(cp)/image", "\(label) uses image \(image), not pinned by digest")
         }
     }

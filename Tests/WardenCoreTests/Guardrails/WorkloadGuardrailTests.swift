@@ -23,7 +23,7 @@ struct WorkloadGuardrailTests {
 
     static func container(_ name: String) -> JSONValue {
         [
-            "name": .string(name), "image": "registry/x@sha256:abc",
+            "name": .string(name), "image": "registry/x@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
             "securityContext": ["allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "capabilities": ["drop": ["ALL"]]],
             "resources": ["requests": ["cpu": "100m", "memory": "64Mi"], "limits": ["cpu": "1", "memory": "1Gi"]],
         ]
@@ -122,7 +122,7 @@ struct WorkloadGuardrailTests {
     }
 
     @Test func initAndEphemeralContainersAreChecked() {
-        let bad: JSONValue = ["name": "dbg", "image": "busybox@sha256:1"]
+        let bad: JSONValue = ["name": "dbg", "image": "busybox@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"]
         let body = Self.set(Self.set(Self.good, Self.spec + ["initContainers"], [bad]), Self.spec + ["ephemeralContainers"], [bad])
         let fields = Set(Self.check(body).filter { $0.ruleID == "WDN-POD-003" }.compactMap(\.field))
         #expect(
@@ -160,7 +160,7 @@ struct WorkloadGuardrailTests {
                         "serviceAccountName": "coder",
                         "containers": [
                             [
-                                "name": "a", "image": "x@sha256:1",
+                                "name": "a", "image": "x@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
                                 "securityContext": ["readOnlyRootFilesystem": true, "capabilities": ["add": ["CHOWN"]]],
                                 "resources": ["requests": ["cpu": "1", "memory": "1"], "limits": ["cpu": "1", "memory": "1"]],
                             ]
@@ -197,5 +197,29 @@ struct WorkloadGuardrailTests {
                 spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
                 """
         #expect(try GuardrailCheck.run(manifests: Array(ok.utf8), agent: agent).findings.isEmpty)
+    }
+}
+
+/// Pinned means a digest a registry resolves and a runtime verifies: the OCI grammar, registered algorithms, exact lengths.
+@Suite struct ImageDigestTests {
+    static let sha256 = String(repeating: "a1", count: 32)
+    static let sha512 = String(repeating: "0f", count: 64)
+
+    @Test(arguments: [
+        ("registry.example/agent@sha256:\(sha256)", true),
+        ("registry.example:5000/team/agent:1.2@sha256:\(sha256)", true),
+        ("agent@sha512:\(sha512)", true),
+        ("agent@sha256:abc", false),
+        ("agent@sha256:\(sha256.uppercased())", false),
+        ("agent@SHA256:\(sha256)", false),
+        ("agent@sha256:\(sha256)0", false),
+        ("agent@sha512:\(sha256)", false),
+        ("agent@md5:d41d8cd98f00b204e9800998ecf8427e", false),
+        ("agent:sha256-\(sha256)", false),
+        ("agent:latest", false),
+        ("agent@", false),
+    ])
+    func pinnedOnlyByARegisteredDigest(image: String, pinned: Bool) {
+        #expect(ImageDigest.isPinned(image) == pinned, "\(image)")
     }
 }
