@@ -8,7 +8,7 @@ import WardenCore
 enum BaselineRows {
     static let columns = """
         agent_id, version, status, grants::text, expectations::text, justification, digest, proposed_by, proposed_at,
-        decided_by, decided_at, decision_reason, accepted_risk, superseded_at, findings::text
+        decided_by, decided_at, decision_reason, accepted_risk, superseded_at, findings::text, proposed_by_token_id
         """
 
     /// Stores the next version of an agent that is not retired, inside the caller's transaction.
@@ -26,9 +26,10 @@ enum BaselineRows {
         }
         let stored = try await connection.returning(
             """
-            INSERT INTO baselines (agent_id, version, status, grants, expectations, justification, findings, digest, proposed_by, proposed_at)
+            INSERT INTO baselines (agent_id, version, status, grants, expectations, justification, findings, digest, proposed_by,
+                                   proposed_by_token_id, proposed_at)
             SELECT \(agentID), COALESCE(max(version), 0) + 1, 'proposed', \(grants)::jsonb, \(expectations)::jsonb,
-                   \(content.justification), \(findingsJSON)::jsonb, \(content.digest), \(context.actor), \(now)
+                   \(content.justification), \(findingsJSON)::jsonb, \(content.digest), \(context.actor), \(context.tokenID), \(now)
             FROM baselines WHERE agent_id = \(agentID)
             RETURNING \(unescaped: columns)
             """, logger: logger, decode: decode)
@@ -45,6 +46,7 @@ enum BaselineRows {
             reason, acceptedRisk, supersededAt, findings) =
             try row.decode(
                 (Int64, Int, String, String, String, String, String, String, Date, String?, Date?, String?, Bool, Date?, String).self)
+        let proposedByTokenID = try row.makeRandomAccess()[15].decode(Int64?.self)
         let decoder = JSONDecoder()
         guard let status = BaselineStatus(rawValue: status),
             let grantList = try? decoder.decode([BaselineGrant].self, from: Data(grants.utf8)),
@@ -56,6 +58,6 @@ enum BaselineRows {
             content: BaselineContent(grants: grantList, expectations: expected, justification: justification), digest: digest,
             proposedBy: proposedBy, proposedAt: proposedAt, decidedBy: decidedBy, decidedAt: decidedAt, decisionReason: reason,
             acceptedRisk: acceptedRisk, supersededAt: supersededAt)
-        return BaselineRecord(baseline: baseline, findings: recorded)
+        return BaselineRecord(baseline: baseline, findings: recorded, proposedByTokenID: proposedByTokenID)
     }
 }

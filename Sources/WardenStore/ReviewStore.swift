@@ -199,7 +199,8 @@ public struct ReviewStore: Sendable {
     }
 
     /// Decides an open review. `ReviewDecisionRules.check` judges the locked review and agent, with
-    /// the context's actor as the reviewer; a `modify` proposes its baseline in the same transaction.
+    /// the context's actor (and the tokens that created its token) as the reviewer; a `modify`
+    /// proposes its baseline in the same transaction.
     public func decide(reviewID: Int64, input: DecisionInput, context: ChangeContext) async throws -> Decided {
         let now = clock.now()
         return try await database.withTransaction { connection in
@@ -209,7 +210,8 @@ public struct ReviewStore: Sendable {
                 "SELECT \(unescaped: Self.columns) FROM reviews r WHERE r.id = \(reviewID) FOR UPDATE", logger: logger,
                 orThrow: Self.notFound(reviewID), decode: Self.decode)
             var agent = try await AgentStore.locked(agentID: review.agentID, on: connection, logger: logger)
-            try ReviewDecisionRules.check(review: review, reviewer: context.actor, owner: agent.fields.owner)
+            let lineage = try await TokenRows.lineage(of: [context.tokenID].compactMap { $0 }, on: connection, logger: logger)
+            try ReviewDecisionRules.check(review: review, reviewer: lineage.identity(of: context.attribution), owner: agent.fields.owner)
 
             var proposed: BaselineRecord?
             if input.decision == .modify, let proposal = input.proposal {
