@@ -41,6 +41,26 @@ enum BaselineRows {
         return stored
     }
 
+    /// Takes the approved version out of force when the agent moves to another ServiceAccount
+    /// (`AgentChange.withdrawsApproval`), inside the caller's transaction, with its audit event.
+    /// The version is marked superseded as of `now`; the agent needs a version approved again.
+    static func withdrawApproval(
+        agentID: Int64, at now: Date, audit: AuditLog, context: ChangeContext, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let withdrawn = try await connection.first(
+            """
+            UPDATE baselines SET status = 'superseded', superseded_at = \(now)
+            WHERE agent_id = \(agentID) AND status = 'approved'
+            RETURNING \(unescaped: columns)
+            """, logger: logger, decode: decode)
+        guard let withdrawn else { return }
+        try await audit.append(
+            context.record(
+                action: "baseline.supersede.agent-moved", targetType: "baseline",
+                targetID: "\(agentID)/\(withdrawn.baseline.version)", stateDigest: try CanonicalJSON.digest(withdrawn.baseline)),
+            on: connection)
+    }
+
     static func decode(_ row: PostgresRow) throws -> BaselineRecord {
         let (agentID, version, status, grants, expectations, justification, digest, proposedBy, proposedAt, decidedBy, decidedAt,
             reason, acceptedRisk, supersededAt, findings) =

@@ -11,6 +11,12 @@ import WardenTestSupport
 /// is a problem naming its rule, and leaves every stored row as it was.
 @Suite("Four eyes between people")
 struct FourEyesAPITests {
+    /// A token made from the command line (no creator), as an operator makes one for a person.
+    static func independentToken(_ server: TestServer, _ name: String, _ role: TokenRole) async throws -> String {
+        let request = try TokenRequest(name: name, role: role, clusters: [], expiresInDays: nil)
+        return try await server.app.access.issue(request, context: .commandLine(requestID: "setup")).secret.value
+    }
+
     /// A token `creator` makes through the API.
     static func token(_ client: any TestClientProtocol, by creator: String, name: String, role: String = "reviewer") async throws -> String {
         let created = try await client.call(.post, "/v1/tokens", token: creator, json: #"{"name":"\#(name)","role":"\#(role)"}"#)
@@ -29,6 +35,11 @@ struct FourEyesAPITests {
         let detail = problem["detail"] as? String ?? ""
         for text in mentions { #expect(detail.contains(text), "\(detail)", sourceLocation: sourceLocation) }
         #expect(try await storedState(server) == before, sourceLocation: sourceLocation)
+    }
+
+    static func patch(_ client: any TestClientProtocol, _ id: Int, token: String, _ json: String) async throws -> TestResponse {
+        try await client.call(
+            .patch, "/v1/agents/\(id)", token: token, json: json, contentType: "application/merge-patch+json", headers: ["If-Match": "*"])
     }
 
     @Test func tokenNamesBelongToOnePerson() async throws {
@@ -164,6 +175,98 @@ struct FourEyesAPITests {
             let certified = try await client.call(
                 .post, "/v1/reviews/\(bobsReview)/decision", token: server.tokens.reviewer, json: #"{"decision":"certify"}"#)
             #expect(certified.status == .ok, "\(certified.text)")
+        }
+    }
+
+    @Test func movingTheAgentTakesItsBaselineBackToNeedingApproval() async throws {
+        try await withLiveServer { server, client in
+            let id = try await ReviewAPITests.approvedAgent(client, server, name: "mover", tier: "high")
+            // Changes that keep the ServiceAccount keep the approval.
+            #expect(try await Self.patch(client, id, token: server.tokens.admin, #"{"owner":"team-b","purpose":"reads code"}"#).status == .ok)
+            #expect(try await client.call(.get, "/v1/agents/\(id)/baseline", token: server.tokens.auditor).status == .ok)
+
+            for (n, change) in [#"{"namespace":"elsewhere"}"#, #"{"serviceAccount":"other"}"#, #"{"cluster":"staging"}"#].enumerated() {
+                let moved = try await Self.patch(client, id, token: server.tokens.admin, change)
+                #expect(moved.status == .ok, "\(moved.text)")
+                let version = n + 1
+                expectProblem(try await client.call(.get, "/v1/agents/\(id)/baseline", token: server.tokens.auditor), status: 404)
+                expectProblem(try await client.call(.get, "/v1/agents/\(id)/manifests", token: server.tokens.auditor), status: 404)
+                let old = try await client.call(.get, "/v1/agents/\(id)/baselines/\(version)", token: server.tokens.auditor)
+                #expect(old.json?["status"] as? String == "superseded")
+                #expect(old.json?["supersededAt"] is String)
+                // In the audit trail, in the same request as the change.
+                let events = try await client.call(.get, "/v1/audit-events?target=baseline/\(id)/\(version)", token: server.tokens.auditor)
+                let last = try #require((events.json?["items"] as? [[String: Any]])?.last)
+                #expect(last["action"] as? String == "baseline.supersede.agent-moved")
+                #expect(last["actor"] as? String == "alice")
+                let agentEvents = try await client.call(.get, "/v1/audit-events?target=agent/\(id)", token: server.tokens.auditor)
+                let update = try #require((agentEvents.json?["items"] as? [[String: Any]])?.last)
+                #expect(update["action"] as? String == "agent.update")
+                #expect(update["requestId"] as? String == last["requestId"] as? String)
+                // It needs approving again, by two people.
+                _ = try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: baselineJSON())
+                let again = try await client.call(
+                    .post, "/v1/agents/\(id)/baselines/\(version + 1)/approve", token: server.tokens.reviewer, json: "{}")
+                #expect(again.status == .ok, "\(again.text)")
+            }
+        }
+    }
+
+    @Test func reactivatingAfterARevokeNeedsSomeoneButTheOwnerAndTheReviewer() async throws {
+        try await withLiveServer { server, client in
+            let id = try await ReviewAPITests.approvedAgent(client, server, name: "revoked", tier: "high", owner: "alice")
+            let review = try #require(try await client.call(.post, "/v1/agents/\(id)/reviews", token: server.tokens.admin).json?["id"] as? Int)
+            let revoked = try await client.call(
+                .post, "/v1/reviews/\(review)/decision", token: server.tokens.secondAdmin, json: #"{"decision":"revoke","notes":"unused"}"#)
+            #expect(revoked.status == .ok, "\(revoked.text)")
+            #expect(try await ReviewAPITests.agent(client, server, id)["status"] as? String == "suspended")
+
+            try await Self.refused(server, mentions: ["review \(review) suspended this agent when bob revoked it", "its owner, alice"]) {
+                try await Self.patch(client, id, token: server.tokens.admin, #"{"status":"active"}"#)
+            }
+            try await Self.refused(server, mentions: ["the reviewer who revoked it, bob"]) {
+                try await Self.patch(client, id, token: server.tokens.secondAdmin, #"{"status":"active"}"#)
+            }
+            // Handing the agent to someone else in the same change does not help.
+            try await Self.refused(server, mentions: ["its owner, alice"]) {
+                try await Self.patch(client, id, token: server.tokens.admin, #"{"status":"active","owner":"team-z"}"#)
+            }
+            // Nor does a token either of them made.
+            let deputy = try await Self.token(client, by: server.tokens.secondAdmin, name: "deputy", role: "admin")
+            try await Self.refused(server, mentions: ["the reviewer who revoked it, bob", "was created by 'bob'"]) {
+                try await Self.patch(client, id, token: deputy, #"{"status":"active"}"#)
+            }
+            // Other changes while suspended are not reactivation.
+            #expect(try await Self.patch(client, id, token: server.tokens.admin, #"{"purpose":"waits"}"#).status == .ok)
+
+            let carol = try await Self.independentToken(server, "carol", .admin)
+            let reactivated = try await Self.patch(client, id, token: carol, #"{"status":"active"}"#)
+            #expect(reactivated.status == .ok, "\(reactivated.text)")
+            #expect(reactivated.json?["status"] as? String == "active")
+            // A suspension by hand is undone by any admin, the owner too.
+            #expect(try await Self.patch(client, id, token: server.tokens.admin, #"{"status":"suspended"}"#).status == .ok)
+            #expect(try await Self.patch(client, id, token: server.tokens.admin, #"{"status":"active"}"#).status == .ok)
+        }
+    }
+
+    @Test func reactivatingAfterNoResponseNeedsSomeoneButTheOwner() async throws {
+        try await withLiveServer { server, client in
+            let policy = #"{"intervalDays":{"critical":10,"high":20,"medium":30,"low":40},"reminderOffsetsDays":[2,0],"overdueRepeatDays":2,"escalateAfterDays":3,"noResponse":"suspend"}"#
+            #expect(try await client.call(.put, "/v1/review-policy", token: server.tokens.admin, json: policy).status == .ok)
+            let id = try await ReviewAPITests.approvedAgent(client, server, name: "quiet", tier: "critical", owner: "Bob")
+            #expect(try await client.call(.post, "/v1/agents/\(id)/reviews", token: server.tokens.admin).status == .created)
+            server.clock.advance(by: 14 * 86_400)
+            _ = try await server.scheduler.runPass()
+            #expect(try await ReviewAPITests.agent(client, server, id)["status"] as? String == "suspended")
+
+            try await Self.refused(server, mentions: ["when nobody decided it in time", "its owner, Bob"]) {
+                try await Self.patch(client, id, token: server.tokens.secondAdmin, #"{"status":"active"}"#)
+            }
+            let reactivated = try await Self.patch(client, id, token: server.tokens.admin, #"{"status":"active"}"#)
+            #expect(reactivated.status == .ok, "\(reactivated.text)")
+            let audit = try await client.call(.get, "/v1/audit-events?target=agent/\(id)", token: server.tokens.auditor)
+            let actions = ((audit.json?["items"] as? [[String: Any]]) ?? []).compactMap { $0["action"] as? String }
+            #expect(actions.suffix(2) == ["agent.suspend.no-response", "agent.update"])
         }
     }
 }

@@ -57,10 +57,13 @@ struct FourEyesMigrationTests {
         #expect(try await Self.column(db, "SELECT created_by_token_id FROM api_tokens ORDER BY id") == [nil, 1])
         #expect(try await Self.column(db, "SELECT proposed_by_token_id FROM baselines") == [1])
         #expect(try await Self.column(db, "SELECT created_by_token_id FROM guardrail_exceptions") == [1])
+        #expect(try await Self.column(db, "SELECT reviewer_token_id FROM reviews") == [2])
+        // The suspended agent counts as suspended by the review that revoked it.
+        #expect(try await Self.column(db, "SELECT suspended_by_review FROM agents") == [1])
         // Who acted, once recorded, never changes.
         for sql in [
             "UPDATE api_tokens SET created_by_token_id = NULL WHERE id = 2", "UPDATE baselines SET proposed_by_token_id = 2",
-            "UPDATE guardrail_exceptions SET created_by_token_id = 2",
+            "UPDATE guardrail_exceptions SET created_by_token_id = 2", "UPDATE reviews SET reviewer_token_id = 1",
         ] {
             await #expect(throws: (any Error).self) { try await db.execute(sql) }
         }

@@ -25,8 +25,8 @@ enum ProblemMapping {
             return WardenAPI.problem(refusal)
         case let refusal as ReviewDecisionRules.Refusal:
             return WardenAPI.problem(refusal)
-        case AgentChange.Refusal.retired:
-            return .conflict("a retired agent cannot be changed")
+        case let refusal as AgentChange.Refusal:
+            return WardenAPI.problem(refusal)
         case let refusal as TokenNameRules.Refusal:
             return WardenAPI.problem(refusal)
         case let error as ValidationError:

@@ -238,4 +238,90 @@ import WardenCore
             suspendedAt: nil)
         #expect(((try? ReviewDecisionRules.check(review: review, reviewer: c.reviewer, owner: c.owner)) != nil) == c.allowed)
     }
+
+    // MARK: Agents
+
+    static let agent = AgentFields(
+        name: "coder", cluster: "prod", namespace: "agents", serviceAccount: "coder", owner: "team-a", purpose: "writes code",
+        riskTier: .high, status: .suspended)
+
+    struct Reactivation: Sendable, CustomStringConvertible {
+        var label: String
+        var by: Identity
+        var suspension: AgentChange.ReviewSuspension?
+        var newOwner: String?
+        var refusedFor: AgentChange.Counterpart?
+        var description: String { label }
+    }
+
+    static let noResponse = AgentChange.ReviewSuspension(reviewID: 5, revokedBy: nil)
+    static let revoked = AgentChange.ReviewSuspension(reviewID: 5, revokedBy: Attribution(name: "rita", tokenID: 2))
+
+    static let reactivations: [Reactivation] = [
+        .init(label: "suspended by hand: any admin", by: Identity(name: "team-a"), suspension: nil, refusedFor: nil),
+        .init(label: "no response: someone else", by: Identity(name: "bob"), suspension: noResponse, refusedFor: nil),
+        .init(label: "no response: the owner", by: Identity(name: "Team-A"), suspension: noResponse, refusedFor: .owner("team-a")),
+        .init(label: "no response: a token the owner made", by: Identity(name: "bot", creators: ["team-a"]), suspension: noResponse,
+              refusedFor: .owner("team-a")),
+        .init(label: "handing the agent over in the same change", by: Identity(name: "bob"), suspension: noResponse, newOwner: "BOB",
+              refusedFor: .owner("BOB")),
+        .init(label: "revoked: someone else", by: Identity(name: "bob"), suspension: revoked, refusedFor: nil),
+        .init(label: "revoked: the reviewer who revoked", by: Identity(name: "RITA"), suspension: revoked,
+              refusedFor: .revokingReviewer("rita")),
+        .init(label: "revoked: a token the reviewer made", by: Identity(name: "bot", creators: ["rita"]), suspension: revoked,
+              refusedFor: .revokingReviewer("rita")),
+        .init(label: "revoked: the owner", by: Identity(name: "team-a"), suspension: revoked, refusedFor: .owner("team-a")),
+    ]
+
+    @Test(arguments: reactivations)
+    func reactivatingAfterAReviewNeedsASecondPerson(_ c: Reactivation) {
+        var changed = Self.agent
+        changed.status = .active
+        if let owner = c.newOwner { changed.owner = owner }
+        let revoker = c.suspension?.revokedBy.map { Identity(name: $0.name) }
+        do {
+            try AgentChange.checkReactivation(from: Self.agent, to: changed, suspension: c.suspension, by: c.by, revoker: revoker)
+            #expect(c.refusedFor == nil)
+        } catch .reactivationBySamePerson(_, let counterpart, let suspension, _) {
+            #expect(counterpart == c.refusedFor)
+            #expect(suspension == c.suspension)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        // Only reactivation is guarded: other changes to a suspended agent are not.
+        var renamed = Self.agent
+        renamed.purpose = "reads code"
+        #expect(throws: Never.self) {
+            try AgentChange.checkReactivation(from: Self.agent, to: renamed, suspension: c.suspension, by: c.by, revoker: revoker)
+        }
+    }
+
+    struct Move: Sendable, CustomStringConvertible {
+        var change: String
+        var withdraws: Bool
+        var description: String { change }
+    }
+
+    static let moves: [Move] = [
+        .init(change: "cluster", withdraws: true),
+        .init(change: "namespace", withdraws: true),
+        .init(change: "serviceAccount", withdraws: true),
+        .init(change: "name", withdraws: false),
+        .init(change: "owner", withdraws: false),
+        .init(change: "status", withdraws: false),
+    ]
+
+    @Test(arguments: moves)
+    func movingToAnotherServiceAccountWithdrawsTheApproval(_ c: Move) {
+        var changed = Self.agent
+        switch c.change {
+        case "cluster": changed.cluster = "staging"
+        case "namespace": changed.namespace = "other"
+        case "serviceAccount": changed.serviceAccount = "other"
+        case "name": changed.name = "renamed"
+        case "owner": changed.owner = "team-b"
+        default: changed.status = .active
+        }
+        #expect(AgentChange.withdrawsApproval(from: Self.agent, to: changed) == c.withdraws)
+    }
 }
