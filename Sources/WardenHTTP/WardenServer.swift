@@ -2,10 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import NIOCore
-import OpenAPIHummingbird
 import Logging
+import NIOCore
 import NIOSSL
+import OpenAPIHummingbird
 import OpenAPIRuntime
 import Prometheus
 import ServiceLifecycle
@@ -21,7 +21,13 @@ public struct ServerSettings: Sendable {
     /// PEM files; both or neither.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
-    public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimits: BodyLimits = .init(), tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil) {
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        bodyLimits: BodyLimits = .init(),
+        tlsCertificatePath: String? = nil,
+        tlsKeyPath: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.bodyLimits = bodyLimits
@@ -83,7 +89,8 @@ public enum WardenServer {
                 IdempotencyMiddleware(store: app.stores.idempotency),
                 RawBodyMiddleware(operations: ["createSnapshot", "checkGuardrails"]),
                 RawResponseMiddleware(operations: ["getAttestation", "getAttestationEnvelope", "diffAttestations"]),
-            ])
+            ]
+        )
 
         var server: HTTPServerBuilder = .http1()
         if let certificate = settings.tlsCertificatePath, let key = settings.tlsKeyPath {
@@ -95,7 +102,8 @@ public enum WardenServer {
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             services: services,
             onServerRunning: onServerRunning,
-            logger: logger)
+            logger: logger
+        )
         if let beforeServing {
             app.beforeServerStarts(perform: beforeServing)
         }

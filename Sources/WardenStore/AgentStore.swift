@@ -43,11 +43,15 @@ public struct AgentStore: Sendable {
                             \(fields.purpose), \(fields.riskTier.rawValue), \(fields.status.rawValue), \(try Self.labelsJSON(fields.labels))::jsonb, \(now), \(now),
                             \(fields.escalationContact), \(fields.reviewIntervalDays), \(fields.nextReviewDue))
                     RETURNING \(unescaped: Self.columns)
-                    """, logger: database.logger, decode: Self.decode)
+                    """,
+                    logger: database.logger,
+                    decode: Self.decode
+                )
             }
             try await audit.append(
                 context.record(action: "agent.create", targetType: "agent", targetID: String(agent.id), stateDigest: try CanonicalJSON.digest(agent)),
-                on: connection)
+                on: connection
+            )
             return agent
         }
     }
@@ -68,8 +72,12 @@ public struct AgentStore: Sendable {
         public var labels: [String: String]
 
         public init(
-            cluster: String? = nil, namespace: String? = nil, owner: String? = nil, riskTier: RiskTier? = nil,
-            status: AgentStatus? = nil, labels: [String: String] = [:]
+            cluster: String? = nil,
+            namespace: String? = nil,
+            owner: String? = nil,
+            riskTier: RiskTier? = nil,
+            status: AgentStatus? = nil,
+            labels: [String: String] = [:]
         ) {
             self.cluster = cluster
             self.namespace = namespace
@@ -94,7 +102,9 @@ public struct AgentStore: Sendable {
               AND (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
               AND (\(labels)::jsonb IS NULL OR labels @> \(labels)::jsonb)
             ORDER BY id LIMIT \(limit)
-            """, decode: Self.decode)
+            """,
+            decode: Self.decode
+        )
     }
 
     /// Every agent of a cluster that is not retired, a page at a time.
@@ -128,10 +138,17 @@ public struct AgentStore: Sendable {
                 let suspension = try await Self.reviewSuspension(agentID: id, on: connection, logger: logger)
             {
                 let lineage = try await TokenRows.lineage(
-                    of: [context.tokenID, suspension.revokedBy?.tokenID].compactMap { $0 }, on: connection, logger: logger)
+                    of: [context.tokenID, suspension.revokedBy?.tokenID].compactMap { $0 },
+                    on: connection,
+                    logger: logger
+                )
                 try AgentChange.checkReactivation(
-                    from: current.fields, to: fields, suspension: suspension, by: lineage.identity(of: context.attribution),
-                    revoker: suspension.revokedBy.map(lineage.identity(of:)))
+                    from: current.fields,
+                    to: fields,
+                    suspension: suspension,
+                    by: lineage.identity(of: context.attribution),
+                    revoker: suspension.revokedBy.map(lineage.identity(of:))
+                )
             }
             let agent = try await mapUniqueViolation(fields) {
                 try await connection.returning(
@@ -145,11 +162,15 @@ public struct AgentStore: Sendable {
                         updated_at = \(now), version = version + 1
                     WHERE id = \(id)
                     RETURNING \(unescaped: Self.columns)
-                    """, logger: logger, decode: Self.decode)
+                    """,
+                    logger: logger,
+                    decode: Self.decode
+                )
             }
             try await audit.append(
                 context.record(action: change.action, targetType: "agent", targetID: String(id), stateDigest: try CanonicalJSON.digest(agent)),
-                on: connection)
+                on: connection
+            )
             if AgentChange.withdrawsApproval(from: current.fields, to: fields) {
                 try await BaselineRows.withdrawApproval(agentID: id, at: now, audit: audit, context: context, on: connection, logger: logger)
             }
@@ -162,7 +183,8 @@ public struct AgentStore: Sendable {
             return try await body()
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw StoreError.conflict(
-                "an agent that is not retired already uses ServiceAccount \(fields.namespace)/\(fields.serviceAccount) in cluster \(fields.cluster)")
+                "an agent that is not retired already uses ServiceAccount \(fields.namespace)/\(fields.serviceAccount) in cluster \(fields.cluster)"
+            )
         }
     }
 
@@ -180,41 +202,73 @@ public struct AgentStore: Sendable {
         return Agent(
             id: id,
             fields: AgentFields(
-                name: name, cluster: cluster, namespace: namespace, serviceAccount: serviceAccount, owner: owner, purpose: purpose,
-                riskTier: riskTier, status: agentStatus, labels: labelMap,
-                escalationContact: try columns[13].decode(String?.self), reviewIntervalDays: try columns[14].decode(Int?.self),
-                nextReviewDue: try columns[15].decode(Date?.self)),
-            createdAt: createdAt, updatedAt: updatedAt, version: version)
+                name: name,
+                cluster: cluster,
+                namespace: namespace,
+                serviceAccount: serviceAccount,
+                owner: owner,
+                purpose: purpose,
+                riskTier: riskTier,
+                status: agentStatus,
+                labels: labelMap,
+                escalationContact: try columns[13].decode(String?.self),
+                reviewIntervalDays: try columns[14].decode(Int?.self),
+                nextReviewDue: try columns[15].decode(Date?.self)
+            ),
+            createdAt: createdAt,
+            updatedAt: updatedAt,
+            version: version
+        )
     }
 
     /// The agent, its row locked until the caller's transaction ends.
     static func locked(agentID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Agent {
         try await connection.one(
-            "SELECT \(unescaped: columns) FROM agents WHERE id = \(agentID) FOR UPDATE", logger: logger,
-            orThrow: .notFound(what: "agent", id: String(agentID)), decode: decode)
+            "SELECT \(unescaped: columns) FROM agents WHERE id = \(agentID) FOR UPDATE",
+            logger: logger,
+            orThrow: .notFound(what: "agent", id: String(agentID)),
+            decode: decode
+        )
     }
 
     /// Many agents at once, inside a caller's transaction, by id.
     static func byID(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws -> [Int64: Agent] {
         let agents = try await connection.all(
-            "SELECT \(unescaped: columns) FROM agents WHERE id = ANY(\(ids))", logger: logger, decode: decode)
+            "SELECT \(unescaped: columns) FROM agents WHERE id = ANY(\(ids))",
+            logger: logger,
+            decode: decode
+        )
         return Dictionary(agents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Changes Warden makes itself, inside a caller's transaction (which records them in the audit trail).
     static func setNextReviewDue(agentID: Int64, due: Date, at now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Agent {
-        try await change(agentID: agentID, on: connection, logger: logger,
-                         "UPDATE agents SET next_review_due = \(due), updated_at = \(now), version = version + 1 WHERE id = \(agentID) RETURNING \(unescaped: columns)")
+        try await change(
+            agentID: agentID,
+            on: connection,
+            logger: logger,
+            "UPDATE agents SET next_review_due = \(due), updated_at = \(now), version = version + 1 WHERE id = \(agentID) RETURNING \(unescaped: columns)"
+        )
     }
 
     /// Suspends the agent because of a review (a revoke, or nobody deciding in time), which it
     /// records until the status next changes: reactivating then needs a second person.
-    static func suspend(agentID: Int64, byReview reviewID: Int64, at now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Agent {
-        try await change(agentID: agentID, on: connection, logger: logger,
-                         """
-                         UPDATE agents SET status = 'suspended', suspended_by_review = \(reviewID), updated_at = \(now), version = version + 1
-                         WHERE id = \(agentID) RETURNING \(unescaped: columns)
-                         """)
+    static func suspend(
+        agentID: Int64,
+        byReview reviewID: Int64,
+        at now: Date,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Agent {
+        try await change(
+            agentID: agentID,
+            on: connection,
+            logger: logger,
+            """
+            UPDATE agents SET status = 'suspended', suspended_by_review = \(reviewID), updated_at = \(now), version = version + 1
+            WHERE id = \(agentID) RETURNING \(unescaped: columns)
+            """
+        )
     }
 
     /// How a review suspended the agent, if one did and its status has not changed since.
@@ -223,7 +277,8 @@ public struct AgentStore: Sendable {
             """
             SELECT r.id, r.decision, r.reviewer, r.reviewer_token_id FROM agents a JOIN reviews r ON r.id = a.suspended_by_review
             WHERE a.id = \(agentID)
-            """, logger: logger
+            """,
+            logger: logger
         ) { row in
             let (reviewID, decision, reviewer, reviewerTokenID) = try row.decode((Int64, String?, String?, Int64?).self)
             guard decision == ReviewDecisionKind.revoke.rawValue, let reviewer else {

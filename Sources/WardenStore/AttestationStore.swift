@@ -30,24 +30,36 @@ public struct AttestationStore: Sendable {
                         \(overview)::jsonb, \(Data(compressed)), \(Int64(signed.report.count)), \(signed.reportDigest),
                         \(String(decoding: signed.envelope, as: UTF8.self)), \(signed.keyid), \(context.actor), \(signed.generatedAt))
                 RETURNING \(unescaped: Self.columns)
-                """, logger: database.logger, decode: Self.decode)
+                """,
+                logger: database.logger,
+                decode: Self.decode
+            )
             try await audit.append(
                 context.record(
-                    action: "attestation.create", targetType: "attestation", targetID: String(signed.id), stateDigest: signed.reportDigest),
-                on: connection)
+                    action: "attestation.create",
+                    targetType: "attestation",
+                    targetID: String(signed.id),
+                    stateDigest: signed.reportDigest
+                ),
+                on: connection
+            )
             return record
         }
     }
 
     public func get(id: Int64) async throws -> AttestationRecord {
         try await database.one(
-            "SELECT \(unescaped: Self.columns) FROM attestations WHERE id = \(id)", orThrow: Self.notFound(id), decode: Self.decode)
+            "SELECT \(unescaped: Self.columns) FROM attestations WHERE id = \(id)",
+            orThrow: Self.notFound(id),
+            decode: Self.decode
+        )
     }
 
     /// The canonical report bytes, checked against their digest.
     public func report(id: Int64) async throws -> (record: AttestationRecord, bytes: [UInt8]) {
         let (record, compressed, size) = try await database.one(
-            "SELECT \(unescaped: Self.columns), report_gzip, report_size FROM attestations WHERE id = \(id)", orThrow: Self.notFound(id)
+            "SELECT \(unescaped: Self.columns), report_gzip, report_size FROM attestations WHERE id = \(id)",
+            orThrow: Self.notFound(id)
         ) { row in
             let columns = row.makeRandomAccess()
             return (try Self.decode(row), try columns[9].decode(Data.self), try columns[10].decode(Int64.self))
@@ -72,7 +84,9 @@ public struct AttestationStore: Sendable {
             SELECT \(unescaped: Self.columns) FROM attestations
             WHERE (\(cluster)::text IS NULL OR cluster = \(cluster)) AND (\(beforeID)::bigint IS NULL OR id < \(beforeID))
             ORDER BY id DESC LIMIT \(limit)
-            """, decode: Self.decode)
+            """,
+            decode: Self.decode
+        )
     }
 
     static func notFound(_ id: Int64) -> StoreError { .notFound(what: "attestation", id: String(id)) }
@@ -84,8 +98,15 @@ public struct AttestationStore: Sendable {
             throw StoreError.corruptRow("attestations \(id)")
         }
         return AttestationRecord(
-            id: id, cluster: try c[1].decode(String.self), snapshotID: try c[2].decode(Int64.self), snapshotDigest: try c[3].decode(String.self),
-            overview: overview, reportDigest: try c[5].decode(String.self), keyid: try c[6].decode(String.self),
-            createdBy: try c[7].decode(String.self), createdAt: try c[8].decode(Date.self))
+            id: id,
+            cluster: try c[1].decode(String.self),
+            snapshotID: try c[2].decode(Int64.self),
+            snapshotDigest: try c[3].decode(String.self),
+            overview: overview,
+            reportDigest: try c[5].decode(String.self),
+            keyid: try c[6].decode(String.self),
+            createdBy: try c[7].decode(String.self),
+            createdAt: try c[8].decode(Date.self)
+        )
     }
 }

@@ -17,7 +17,8 @@ public struct AuditLog: Sendable {
         try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
         var head: (id: Int64, hash: String)?
         for try await (id, hash) in try await connection.query(
-            "SELECT last_id, last_hash FROM audit_head", logger: logger
+            "SELECT last_id, last_hash FROM audit_head",
+            logger: logger
         ).decode((Int64, String).self) {
             head = (id, hash)
         }
@@ -28,12 +29,16 @@ public struct AuditLog: Sendable {
                                       state_digest, previous_hash, hash)
             VALUES (\(event.id), \(event.at), \(event.actor), \(event.tokenID), \(event.action), \(event.targetType),
                     \(event.targetID), \(event.requestID), \(event.stateDigest), \(event.previousHash), \(event.hash))
-            """, logger: logger)
+            """,
+            logger: logger
+        )
         try await connection.query(
             """
             INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (true, \(event.id), \(event.hash))
             ON CONFLICT (singleton) DO UPDATE SET last_id = EXCLUDED.last_id, last_hash = EXCLUDED.last_hash
-            """, logger: logger)
+            """,
+            logger: logger
+        )
         return event
     }
 
@@ -62,7 +67,9 @@ public struct AuditLog: Sendable {
               AND (\(filter.targetID)::text IS NULL OR target_id = \(filter.targetID))
               AND (\(filter.since)::timestamptz IS NULL OR at >= \(filter.since))
             ORDER BY id LIMIT \(limit)
-            """, decode: Self.decode)
+            """,
+            decode: Self.decode
+        )
     }
 
     /// Walks the whole trail in pages and checks every link and hash.
@@ -76,8 +83,8 @@ public struct AuditLog: Sendable {
                 var events: [AuditEvent] = []
                 for try await row in try await connection.query(
                     "SELECT \(unescaped: Self.columns) FROM audit_events WHERE id > \(after) ORDER BY id LIMIT \(pageSize)",
-                    logger: database.logger)
-                {
+                    logger: database.logger
+                ) {
                     events.append(try Self.decode(row))
                 }
                 return events
@@ -88,7 +95,8 @@ public struct AuditLog: Sendable {
         let head = try await database.withConnection { connection in
             var head: (id: Int64, hash: String)?
             for try await (id, hash) in try await connection.query(
-                "SELECT last_id, last_hash FROM audit_head", logger: database.logger
+                "SELECT last_id, last_hash FROM audit_head",
+                logger: database.logger
             ).decode((Int64, String).self) {
                 head = (id, hash)
             }
@@ -109,8 +117,18 @@ public struct AuditLog: Sendable {
         let (id, at, actor, tokenID, action, targetType, targetID, requestID, stateDigest, previousHash, hash) =
             try row.decode((Int64, Date, String, Int64?, String, String, String, String, String, String, String).self)
         return AuditEvent(
-            id: id, at: at, actor: actor, tokenID: tokenID, action: action, targetType: targetType,
-            targetID: targetID, requestID: requestID, stateDigest: stateDigest, previousHash: previousHash, hash: hash)
+            id: id,
+            at: at,
+            actor: actor,
+            tokenID: tokenID,
+            action: action,
+            targetType: targetType,
+            targetID: targetID,
+            requestID: requestID,
+            stateDigest: stateDigest,
+            previousHash: previousHash,
+            hash: hash
+        )
     }
 }
 
@@ -120,8 +138,12 @@ extension AuditLog {
     /// is recorded, or it does not, and the row is either already in that state (returned as it is,
     /// nothing recorded) or missing (`notFound`).
     func applyOnce<R: Encodable>(
-        on connection: PostgresConnection, change: PostgresQuery, current: PostgresQuery, notFound: StoreError,
-        decode: (PostgresRow) throws -> R, record: (R) throws -> AuditRecord
+        on connection: PostgresConnection,
+        change: PostgresQuery,
+        current: PostgresQuery,
+        notFound: StoreError,
+        decode: (PostgresRow) throws -> R,
+        record: (R) throws -> AuditRecord
     ) async throws -> R {
         if let result = try await connection.first(change, logger: database.logger, decode: decode) {
             try await append(try record(result), on: connection)

@@ -13,8 +13,14 @@ enum BaselineRows {
 
     /// Stores the next version of an agent that is not retired, inside the caller's transaction.
     static func propose(
-        agentID: Int64, content: BaselineContent, findings: [Finding], at now: Date, audit: AuditLog, context: ChangeContext,
-        on connection: PostgresConnection, logger: Logger
+        agentID: Int64,
+        content: BaselineContent,
+        findings: [Finding],
+        at now: Date,
+        audit: AuditLog,
+        context: ChangeContext,
+        on connection: PostgresConnection,
+        logger: Logger
     ) async throws -> BaselineRecord {
         let grants = String(decoding: try CanonicalJSON.encode(content.grants), as: UTF8.self)
         let expectations = String(decoding: try CanonicalJSON.encode(content.expectations), as: UTF8.self)
@@ -32,12 +38,19 @@ enum BaselineRows {
                    \(content.justification), \(findingsJSON)::jsonb, \(content.digest), \(context.actor), \(context.tokenID), \(now)
             FROM baselines WHERE agent_id = \(agentID)
             RETURNING \(unescaped: columns)
-            """, logger: logger, decode: decode)
+            """,
+            logger: logger,
+            decode: decode
+        )
         try await audit.append(
             context.record(
-                action: "baseline.propose", targetType: "baseline", targetID: "\(agentID)/\(stored.baseline.version)",
-                stateDigest: try CanonicalJSON.digest(stored.baseline)),
-            on: connection)
+                action: "baseline.propose",
+                targetType: "baseline",
+                targetID: "\(agentID)/\(stored.baseline.version)",
+                stateDigest: try CanonicalJSON.digest(stored.baseline)
+            ),
+            on: connection
+        )
         return stored
     }
 
@@ -45,27 +58,42 @@ enum BaselineRows {
     /// (`AgentChange.withdrawsApproval`), inside the caller's transaction, with its audit event.
     /// The version is marked superseded as of `now`; the agent needs a version approved again.
     static func withdrawApproval(
-        agentID: Int64, at now: Date, audit: AuditLog, context: ChangeContext, on connection: PostgresConnection, logger: Logger
+        agentID: Int64,
+        at now: Date,
+        audit: AuditLog,
+        context: ChangeContext,
+        on connection: PostgresConnection,
+        logger: Logger
     ) async throws {
         let withdrawn = try await connection.first(
             """
             UPDATE baselines SET status = 'superseded', superseded_at = \(now)
             WHERE agent_id = \(agentID) AND status = 'approved'
             RETURNING \(unescaped: columns)
-            """, logger: logger, decode: decode)
+            """,
+            logger: logger,
+            decode: decode
+        )
         guard let withdrawn else { return }
         try await audit.append(
             context.record(
-                action: "baseline.supersede.agent-moved", targetType: "baseline",
-                targetID: "\(agentID)/\(withdrawn.baseline.version)", stateDigest: try CanonicalJSON.digest(withdrawn.baseline)),
-            on: connection)
+                action: "baseline.supersede.agent-moved",
+                targetType: "baseline",
+                targetID: "\(agentID)/\(withdrawn.baseline.version)",
+                stateDigest: try CanonicalJSON.digest(withdrawn.baseline)
+            ),
+            on: connection
+        )
     }
 
     static func decode(_ row: PostgresRow) throws -> BaselineRecord {
-        let (agentID, version, status, grants, expectations, justification, digest, proposedBy, proposedAt, decidedBy, decidedAt,
-            reason, acceptedRisk, supersededAt, findings) =
+        let (
+            agentID, version, status, grants, expectations, justification, digest, proposedBy, proposedAt, decidedBy, decidedAt,
+            reason, acceptedRisk, supersededAt, findings
+        ) =
             try row.decode(
-                (Int64, Int, String, String, String, String, String, String, Date, String?, Date?, String?, Bool, Date?, String).self)
+                (Int64, Int, String, String, String, String, String, String, Date, String?, Date?, String?, Bool, Date?, String).self
+            )
         let proposedByTokenID = try row.makeRandomAccess()[15].decode(Int64?.self)
         let decoder = JSONDecoder()
         guard let status = BaselineStatus(rawValue: status),
@@ -74,10 +102,19 @@ enum BaselineRows {
             let recorded = try? decoder.decode([Finding].self, from: Data(findings.utf8))
         else { throw StoreError.corruptRow("baselines \(agentID)/\(version)") }
         let baseline = Baseline(
-            agentID: agentID, version: version, status: status,
-            content: BaselineContent(grants: grantList, expectations: expected, justification: justification), digest: digest,
-            proposedBy: proposedBy, proposedAt: proposedAt, decidedBy: decidedBy, decidedAt: decidedAt, decisionReason: reason,
-            acceptedRisk: acceptedRisk, supersededAt: supersededAt)
+            agentID: agentID,
+            version: version,
+            status: status,
+            content: BaselineContent(grants: grantList, expectations: expected, justification: justification),
+            digest: digest,
+            proposedBy: proposedBy,
+            proposedAt: proposedAt,
+            decidedBy: decidedBy,
+            decidedAt: decidedAt,
+            decisionReason: reason,
+            acceptedRisk: acceptedRisk,
+            supersededAt: supersededAt
+        )
         return BaselineRecord(baseline: baseline, findings: recorded, proposedByTokenID: proposedByTokenID)
     }
 }

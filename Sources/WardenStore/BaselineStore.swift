@@ -13,35 +13,47 @@ public struct BaselineStore: Sendable {
         let now = clock.now()
         return try await database.withTransaction { connection in
             try await BaselineRows.propose(
-                agentID: agentID, content: content, findings: findings, at: now, audit: audit, context: context,
-                on: connection, logger: database.logger)
+                agentID: agentID,
+                content: content,
+                findings: findings,
+                at: now,
+                audit: audit,
+                context: context,
+                on: connection,
+                logger: database.logger
+            )
         }
     }
 
     public func list(agentID: Int64) async throws -> [BaselineRecord] {
         try await database.all(
             "SELECT \(unescaped: BaselineRows.columns) FROM baselines WHERE agent_id = \(agentID) ORDER BY version DESC",
-            decode: BaselineRows.decode)
+            decode: BaselineRows.decode
+        )
     }
 
     public func get(agentID: Int64, version: Int) async throws -> BaselineRecord {
         try await database.one(
             "SELECT \(unescaped: BaselineRows.columns) FROM baselines WHERE agent_id = \(agentID) AND version = \(version)",
-            orThrow: Self.notFound(agentID, version), decode: BaselineRows.decode)
+            orThrow: Self.notFound(agentID, version),
+            decode: BaselineRows.decode
+        )
     }
 
     /// The approved version in force, if any.
     public func current(agentID: Int64) async throws -> BaselineRecord? {
         try await database.first(
             "SELECT \(unescaped: BaselineRows.columns) FROM baselines WHERE agent_id = \(agentID) AND status = 'approved'",
-            decode: BaselineRows.decode)
+            decode: BaselineRows.decode
+        )
     }
 
     /// The approved versions in force for many agents at once, by agent.
     public func current(agentIDs: [Int64]) async throws -> [Int64: BaselineRecord] {
         let rows = try await database.all(
             "SELECT \(unescaped: BaselineRows.columns) FROM baselines WHERE agent_id = ANY(\(agentIDs)) AND status = 'approved'",
-            decode: BaselineRows.decode)
+            decode: BaselineRows.decode
+        )
         return Dictionary(rows.map { ($0.baseline.agentID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -55,7 +67,10 @@ public struct BaselineStore: Sendable {
             let logger = database.logger
             let locked = try await connection.one(
                 "SELECT \(unescaped: BaselineRows.columns) FROM baselines WHERE agent_id = \(agentID) AND version = \(version) FOR UPDATE",
-                logger: logger, orThrow: Self.notFound(agentID, version), decode: BaselineRows.decode)
+                logger: logger,
+                orThrow: Self.notFound(agentID, version),
+                decode: BaselineRows.decode
+            )
             let lineage = try await TokenRows.lineage(of: decision.tokenIDs(for: locked), on: connection, logger: logger)
             try decision.check(locked, lineage: lineage)
             if decision.approves {
@@ -63,7 +78,9 @@ public struct BaselineStore: Sendable {
                     """
                     UPDATE baselines SET status = 'superseded', superseded_at = \(now)
                     WHERE agent_id = \(agentID) AND status = 'approved'
-                    """, logger: logger)
+                    """,
+                    logger: logger
+                )
             }
             let status = decision.approves ? BaselineStatus.approved.rawValue : BaselineStatus.rejected.rawValue
             let stored = try await connection.returning(
@@ -72,15 +89,22 @@ public struct BaselineStore: Sendable {
                     decision_reason = \(decision.reason), accepted_risk = \(decision.acceptsRisk)
                 WHERE agent_id = \(agentID) AND version = \(version)
                 RETURNING \(unescaped: BaselineRows.columns)
-                """, logger: logger, decode: BaselineRows.decode)
+                """,
+                logger: logger,
+                decode: BaselineRows.decode
+            )
             if decision.approves {
                 try await ReviewRows.scheduleFirstReview(agentID: agentID, at: now, audit: audit, context: context, on: connection, logger: logger)
             }
             try await audit.append(
                 context.record(
                     action: decision.approves ? (decision.acceptsRisk ? "baseline.approve.accept-risk" : "baseline.approve") : "baseline.reject",
-                    targetType: "baseline", targetID: "\(agentID)/\(version)", stateDigest: try CanonicalJSON.digest(stored.baseline)),
-                on: connection)
+                    targetType: "baseline",
+                    targetID: "\(agentID)/\(version)",
+                    stateDigest: try CanonicalJSON.digest(stored.baseline)
+                ),
+                on: connection
+            )
             return stored
         }
     }

@@ -117,7 +117,10 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             } catch {
                 // The session could not start (no connection): the batch it was opened for fails,
                 // rather than spinning on a database that is down.
-                if let unanswered = batch { Self.fail(unanswered, with: error); batch = takeNext() }
+                if let unanswered = batch {
+                    Self.fail(unanswered, with: error)
+                    batch = takeNext()
+                }
             }
         }
     }

@@ -21,6 +21,14 @@ public struct ChangeContext: Sendable {
     public var attribution: Attribution { Attribution(name: actor, tokenID: tokenID) }
 
     func record(action: String, targetType: String, targetID: String, stateDigest: String) -> AuditRecord {
-        AuditRecord(actor: actor, tokenID: tokenID, action: action, targetType: targetType, targetID: targetID, requestID: requestID, stateDigest: stateDigest)
+        AuditRecord(
+            actor: actor,
+            tokenID: tokenID,
+            action: action,
+            targetType: targetType,
+            targetID: targetID,
+            requestID: requestID,
+            stateDigest: stateDigest
+        )
     }
 }

@@ -1,6 +1,7 @@
 import Logging
 import Metrics
 import PostgresNIO
+import Synchronization
 
 /// The PostgreSQL pool every store uses, with its use counted for `/metrics`.
 public struct Database: Sendable {
@@ -77,8 +78,6 @@ public struct Database: Sendable {
         inUse.record(counter.add(-1))
     }
 }
-
-import Synchronization
 
 private final class LeaseCounter: Sendable {
     private let value = Atomic<Int>(0)

@@ -14,7 +14,13 @@ extension DatabaseURL {
         do {
             let tls: PostgresConnection.Configuration.TLS = try tlsConfiguration.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable
             var configuration = PostgresConnection.Configuration(
-                host: host, port: port, username: username, password: password, database: database, tls: tls)
+                host: host,
+                port: port,
+                username: username,
+                password: password,
+                database: database,
+                tls: tls
+            )
             configuration.options.connectTimeout = .seconds(10)
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
             try await connection.close()

@@ -61,8 +61,12 @@ public struct DatabaseURL: Sendable, Equatable {
             }
         }
         self.init(
-            host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
-            password: components.password.map { $0.removingPercentEncoding ?? $0 }, database: database, sslMode: mode
+            host: host,
+            port: components.port ?? 5432,
+            username: user.removingPercentEncoding ?? user,
+            password: components.password.map { $0.removingPercentEncoding ?? $0 },
+            database: database,
+            sslMode: mode
         )
     }
 
@@ -83,7 +87,12 @@ public struct DatabaseURL: Sendable, Equatable {
     public func clientConfiguration() -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS = tlsConfiguration.map { .require($0) } ?? .disable
         var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: tls
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: tls
         )
         configuration.options.maximumConnections = 20
         configuration.options.minimumConnections = 2

@@ -12,13 +12,20 @@ public struct ExceptionStore: Sendable {
         "id, agent_id, rule_id, object_scope, field_scope, justification, expires_at, created_by, created_at, revoked_by, revoked_at, created_by_token_id"
 
     public func create(
-        agentID: Int64, ruleID: String, objectScope: String?, fieldScope: String?, justification: String, expiresAt: Date,
+        agentID: Int64,
+        ruleID: String,
+        objectScope: String?,
+        fieldScope: String?,
+        justification: String,
+        expiresAt: Date,
         context: ChangeContext
     ) async throws -> GuardrailExceptionRecord {
         let now = clock.now()
         return try await database.withTransaction { connection in
             _ = try await connection.one(
-                "SELECT id FROM agents WHERE id = \(agentID)", logger: database.logger, orThrow: .notFound(what: "agent", id: String(agentID))
+                "SELECT id FROM agents WHERE id = \(agentID)",
+                logger: database.logger,
+                orThrow: .notFound(what: "agent", id: String(agentID))
             ) { _ in true }
             let record = try await connection.returning(
                 """
@@ -27,10 +34,19 @@ public struct ExceptionStore: Sendable {
                 VALUES (\(agentID), \(ruleID), \(objectScope), \(fieldScope), \(justification), \(expiresAt), \(context.actor),
                         \(context.tokenID), \(now))
                 RETURNING \(unescaped: Self.columns)
-                """, logger: database.logger, decode: Self.decode)
+                """,
+                logger: database.logger,
+                decode: Self.decode
+            )
             try await audit.append(
-                context.record(action: "exception.create", targetType: "exception", targetID: String(record.id), stateDigest: try CanonicalJSON.digest(record)),
-                on: connection)
+                context.record(
+                    action: "exception.create",
+                    targetType: "exception",
+                    targetID: String(record.id),
+                    stateDigest: try CanonicalJSON.digest(record)
+                ),
+                on: connection
+            )
             return record
         }
     }
@@ -38,14 +54,17 @@ public struct ExceptionStore: Sendable {
     /// Every exception of the agent, newest first (expired and revoked ones too: they are history).
     public func list(agentID: Int64) async throws -> [GuardrailExceptionRecord] {
         try await database.all(
-            "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE agent_id = \(agentID) ORDER BY id DESC", decode: Self.decode)
+            "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE agent_id = \(agentID) ORDER BY id DESC",
+            decode: Self.decode
+        )
     }
 
     /// Every exception of many agents at once, by agent.
     public func list(agentIDs: [Int64]) async throws -> [Int64: [GuardrailExceptionRecord]] {
         let records = try await database.all(
             "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE agent_id = ANY(\(agentIDs)) ORDER BY id DESC",
-            decode: Self.decode)
+            decode: Self.decode
+        )
         return Dictionary(grouping: records, by: \.agentID)
     }
 
@@ -60,10 +79,15 @@ public struct ExceptionStore: Sendable {
                     RETURNING \(unescaped: Self.columns)
                     """,
                 current: "SELECT \(unescaped: Self.columns) FROM guardrail_exceptions WHERE id = \(id) AND agent_id = \(agentID)",
-                notFound: .notFound(what: "exception", id: String(id)), decode: Self.decode
+                notFound: .notFound(what: "exception", id: String(id)),
+                decode: Self.decode
             ) { record in
                 context.record(
-                    action: "exception.revoke", targetType: "exception", targetID: String(id), stateDigest: try CanonicalJSON.digest(record))
+                    action: "exception.revoke",
+                    targetType: "exception",
+                    targetID: String(id),
+                    stateDigest: try CanonicalJSON.digest(record)
+                )
             }
         }
     }
@@ -72,8 +96,18 @@ public struct ExceptionStore: Sendable {
         let (id, agentID, ruleID, objectScope, fieldScope, justification, expiresAt, createdBy, createdAt, revokedBy, revokedAt, createdByTokenID) =
             try row.decode((Int64, Int64, String, String?, String?, String, Date, String, Date, String?, Date?, Int64?).self)
         return GuardrailExceptionRecord(
-            id: id, agentID: agentID, ruleID: ruleID, objectScope: objectScope, fieldScope: fieldScope, justification: justification,
-            expiresAt: expiresAt, createdBy: createdBy, createdByTokenID: createdByTokenID, createdAt: createdAt, revokedBy: revokedBy,
-            revokedAt: revokedAt)
+            id: id,
+            agentID: agentID,
+            ruleID: ruleID,
+            objectScope: objectScope,
+            fieldScope: fieldScope,
+            justification: justification,
+            expiresAt: expiresAt,
+            createdBy: createdBy,
+            createdByTokenID: createdByTokenID,
+            createdAt: createdAt,
+            revokedBy: revokedBy,
+            revokedAt: revokedAt
+        )
     }
 }

@@ -42,13 +42,16 @@ public struct IdempotencyStore: Sendable {
                 """
                 DELETE FROM idempotency_keys WHERE principal = \(principal) AND key = \(key)
                   AND (created_at < \(expired) OR (status IS NULL AND created_at < \(abandoned)))
-                """, logger: database.logger)
+                """,
+                logger: database.logger
+            )
             let inserted = try await connection.query(
                 """
                 INSERT INTO idempotency_keys (principal, key, request_hash, created_at)
                 VALUES (\(principal), \(key), \(Data(requestHash)), \(now))
                 ON CONFLICT DO NOTHING RETURNING 1
-                """, logger: database.logger
+                """,
+                logger: database.logger
             ).collect()
             if !inserted.isEmpty { return .claimed }
             let rows = try await connection.query(
@@ -71,7 +74,9 @@ public struct IdempotencyStore: Sendable {
                 """
                 UPDATE idempotency_keys SET status = \(response.status), headers = \(headers)::jsonb, body = \(Data(response.body))
                 WHERE principal = \(principal) AND key = \(key)
-                """, logger: database.logger)
+                """,
+                logger: database.logger
+            )
         }
     }
 
@@ -80,7 +85,8 @@ public struct IdempotencyStore: Sendable {
         try await database.withConnection { connection in
             try await connection.query(
                 "DELETE FROM idempotency_keys WHERE principal = \(principal) AND key = \(key) AND status IS NULL",
-                logger: database.logger)
+                logger: database.logger
+            )
         }
     }
 

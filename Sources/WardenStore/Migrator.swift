@@ -82,9 +82,11 @@ public struct Migrator: Sendable {
     /// Nil when the database holds exactly the migrations of this build; otherwise what is wrong.
     public func pendingProblem() async throws -> String? {
         try await database.withConnection { connection in
-            let exists = try await connection.query(
-                "SELECT to_regclass('public.schema_migrations') IS NOT NULL", logger: database.logger
-            ).collect().first?.decode(Bool.self) ?? false
+            let exists =
+                try await connection.query(
+                    "SELECT to_regclass('public.schema_migrations') IS NOT NULL",
+                    logger: database.logger
+                ).collect().first?.decode(Bool.self) ?? false
             guard exists else { return "no migrations have been applied" }
             let applied = try await appliedChecksums(on: connection)
             if let problem = mismatch(applied) { return problem }
@@ -99,7 +101,9 @@ public struct Migrator: Sendable {
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
                 applied_at timestamptz NOT NULL DEFAULT now())
-            """, logger: database.logger)
+            """,
+            logger: database.logger
+        )
         let applied = try await appliedChecksums(on: connection)
         if let problem = mismatch(applied) { throw MigrationError(description: problem) }
         var done: [Int] = []
@@ -110,7 +114,8 @@ public struct Migrator: Sendable {
                 }
                 try await tx.query(
                     "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
-                    logger: database.logger)
+                    logger: database.logger
+                )
             }
             database.logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             done.append(migration.version)
@@ -121,7 +126,8 @@ public struct Migrator: Sendable {
     private func appliedChecksums(on connection: PostgresConnection) async throws -> [Int: (name: String, checksum: String)] {
         var result: [Int: (name: String, checksum: String)] = [:]
         for try await (version, name, checksum) in try await connection.query(
-            "SELECT version, name, checksum FROM schema_migrations", logger: database.logger
+            "SELECT version, name, checksum FROM schema_migrations",
+            logger: database.logger
         ).decode((Int, String, String).self) {
             result[version] = (name, checksum)
         }
@@ -135,7 +141,8 @@ public struct Migrator: Sendable {
                 return "the database has migration \(version) (\(record.name)), which this build of Warden does not know; run a newer Warden"
             }
             if migration.checksum != record.checksum {
-                return "migration \(version)_\(migration.name).sql has changed since it was applied (checksum \(record.checksum.prefix(12)) in the database, \(migration.checksum.prefix(12)) in this build); restore the original file and add a new migration instead"
+                return
+                    "migration \(version)_\(migration.name).sql has changed since it was applied (checksum \(record.checksum.prefix(12)) in the database, \(migration.checksum.prefix(12)) in this build); restore the original file and add a new migration instead"
             }
         }
         return nil

@@ -17,7 +17,12 @@ enum ReviewRows {
 
     /// Gives an agent its first due date when its first baseline is approved (inside that transaction).
     static func scheduleFirstReview(
-        agentID: Int64, at now: Date, audit: AuditLog, context: ChangeContext, on connection: PostgresConnection, logger: Logger
+        agentID: Int64,
+        at now: Date,
+        audit: AuditLog,
+        context: ChangeContext,
+        on connection: PostgresConnection,
+        logger: Logger
     ) async throws {
         let policy = try await policy(on: connection, logger: logger)
         let agent = try await AgentStore.locked(agentID: agentID, on: connection, logger: logger)
@@ -26,7 +31,12 @@ enum ReviewRows {
         let updated = try await AgentStore.setNextReviewDue(agentID: agentID, due: due, at: now, on: connection, logger: logger)
         try await audit.append(
             context.record(
-                action: "agent.review-scheduled", targetType: "agent", targetID: String(agentID), stateDigest: try CanonicalJSON.digest(updated)),
-            on: connection)
+                action: "agent.review-scheduled",
+                targetType: "agent",
+                targetID: String(agentID),
+                stateDigest: try CanonicalJSON.digest(updated)
+            ),
+            on: connection
+        )
     }
 }

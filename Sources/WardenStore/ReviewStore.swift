@@ -31,13 +31,22 @@ public struct ReviewStore: Sendable {
                 """
                 INSERT INTO review_policy (singleton, policy, updated_by, updated_at) VALUES (true, \(json)::jsonb, \(context.actor), \(now))
                 ON CONFLICT (singleton) DO UPDATE SET policy = EXCLUDED.policy, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
-                """, logger: database.logger)
+                """,
+                logger: database.logger
+            )
             try await connection.query(
-                "UPDATE reviews SET next_notice_at = \(now) WHERE status = 'open'", logger: database.logger)
+                "UPDATE reviews SET next_notice_at = \(now) WHERE status = 'open'",
+                logger: database.logger
+            )
             try await audit.append(
-                context.record(action: "review-policy.update", targetType: "review-policy", targetID: "current",
-                               stateDigest: try CanonicalJSON.digest(policy)),
-                on: connection)
+                context.record(
+                    action: "review-policy.update",
+                    targetType: "review-policy",
+                    targetID: "current",
+                    stateDigest: try CanonicalJSON.digest(policy)
+                ),
+                on: connection
+            )
             return policy
         }
     }
@@ -62,7 +71,10 @@ public struct ReviewStore: Sendable {
                   AND a.next_review_due <= \(threshold)
                   AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.agent_id = a.id AND r.status = 'open' OFFSET 0)
                 ORDER BY a.next_review_due LIMIT \(limit)
-                """, logger: database.logger, decode: AgentStore.decode)
+                """,
+                logger: database.logger,
+                decode: AgentStore.decode
+            )
         }
     }
 
@@ -82,7 +94,9 @@ public struct ReviewStore: Sendable {
             let policy = try await ReviewRows.policy(on: connection, logger: logger)
             let agent = try await AgentStore.locked(agentID: agentID, on: connection, logger: logger)
             let open = try await connection.first(
-                "SELECT id FROM reviews WHERE agent_id = \(agentID) AND status = 'open'", logger: logger) { try $0.decode(Int64.self) }
+                "SELECT id FROM reviews WHERE agent_id = \(agentID) AND status = 'open'",
+                logger: logger
+            ) { try $0.decode(Int64.self) }
             if let existing = open {
                 if trigger == .schedule { return .skipped }
                 throw StoreError.conflict("agent \(agentID) already has an open review: /v1/reviews/\(existing)")
@@ -105,12 +119,20 @@ public struct ReviewStore: Sendable {
                 INSERT INTO reviews AS r (agent_id, status, trigger, opened_by, opened_at, due_at, evidence, next_notice_at)
                 VALUES (\(agentID), 'open', \(trigger.rawValue), \(context.actor), \(now), \(due), \(evidenceJSON)::jsonb, \(now))
                 RETURNING \(unescaped: Self.columns)
-                """, logger: logger, decode: Self.decode)
+                """,
+                logger: logger,
+                decode: Self.decode
+            )
             try await queue(.reviewOpened, key: "opened", review: review, agent: agent, now: now, on: connection)
             try await audit.append(
-                context.record(action: "review.open", targetType: "review", targetID: String(review.id),
-                               stateDigest: try CanonicalJSON.digest(review)),
-                on: connection)
+                context.record(
+                    action: "review.open",
+                    targetType: "review",
+                    targetID: String(review.id),
+                    stateDigest: try CanonicalJSON.digest(review)
+                ),
+                on: connection
+            )
             return .opened(review)
         }
     }
@@ -128,7 +150,10 @@ public struct ReviewStore: Sendable {
                 WHERE r.status = 'open' AND r.next_notice_at <= \(now)
                 ORDER BY r.next_notice_at LIMIT \(limit)
                 FOR UPDATE OF r SKIP LOCKED
-                """, logger: logger, decode: Self.decode)
+                """,
+                logger: logger,
+                decode: Self.decode
+            )
             let agents = try await AgentStore.byID(reviews.map(\.agentID), on: connection, logger: logger)
             for review in reviews {
                 guard let agent = agents[review.agentID] else { throw StoreError.corruptRow("reviews \(review.id) names no agent") }
@@ -140,7 +165,11 @@ public struct ReviewStore: Sendable {
 
     /// One review's notices and escalation, as the calendar and the no-response policy say.
     private func processNotices(
-        of review: Review, agent: Agent, policy: ReviewPolicy, now: Date, on connection: PostgresConnection
+        of review: Review,
+        agent: Agent,
+        policy: ReviewPolicy,
+        now: Date,
+        on connection: PostgresConnection
     ) async throws {
         let logger = database.logger
         let plan = ReviewSchedule.plan(due: review.dueAt, now: now, policy: policy)
@@ -156,25 +185,45 @@ public struct ReviewStore: Sendable {
             try await connection.query("UPDATE reviews SET suspended_at = \(now) WHERE id = \(review.id)", logger: logger)
             try await audit.append(
                 AuditRecord(
-                    actor: "warden-scheduler", tokenID: nil, action: "agent.suspend.no-response", targetType: "agent",
-                    targetID: String(agent.id), requestID: "review-\(review.id)", stateDigest: try CanonicalJSON.digest(updated)),
-                on: connection)
+                    actor: "warden-scheduler",
+                    tokenID: nil,
+                    action: "agent.suspend.no-response",
+                    targetType: "agent",
+                    targetID: String(agent.id),
+                    requestID: "review-\(review.id)",
+                    stateDigest: try CanonicalJSON.digest(updated)
+                ),
+                on: connection
+            )
         }
         try await connection.query("UPDATE reviews SET next_notice_at = \(plan.nextCheck) WHERE id = \(review.id)", logger: logger)
     }
 
     /// Records a notice once and queues its deliveries; a notice already recorded does nothing.
-    private func queue(_ event: NotificationEvent, key: String, review: Review, agent: Agent, now: Date,
-                       on connection: PostgresConnection) async throws {
+    private func queue(
+        _ event: NotificationEvent,
+        key: String,
+        review: Review,
+        agent: Agent,
+        now: Date,
+        on connection: PostgresConnection
+    ) async throws {
         let inserted = try await connection.query(
             """
             INSERT INTO review_notices (review_id, key, event, created_at) VALUES (\(review.id), \(key), \(event.rawValue), \(now))
             ON CONFLICT DO NOTHING RETURNING key
-            """, logger: database.logger
+            """,
+            logger: database.logger
         ).collect()
         guard !inserted.isEmpty else { return }
         try await notifications.enqueue(
-            event: event, notice: key, review: review, agent: agent, maxAttempts: deliveryAttempts, on: connection)
+            event: event,
+            notice: key,
+            review: review,
+            agent: agent,
+            maxAttempts: deliveryAttempts,
+            on: connection
+        )
     }
 
     // MARK: Decisions
@@ -208,8 +257,11 @@ public struct ReviewStore: Sendable {
             let logger = database.logger
             let policy = try await ReviewRows.policy(on: connection, logger: logger)
             let review = try await connection.one(
-                "SELECT \(unescaped: Self.columns) FROM reviews r WHERE r.id = \(reviewID) FOR UPDATE", logger: logger,
-                orThrow: Self.notFound(reviewID), decode: Self.decode)
+                "SELECT \(unescaped: Self.columns) FROM reviews r WHERE r.id = \(reviewID) FOR UPDATE",
+                logger: logger,
+                orThrow: Self.notFound(reviewID),
+                decode: Self.decode
+            )
             var agent = try await AgentStore.locked(agentID: review.agentID, on: connection, logger: logger)
             let lineage = try await TokenRows.lineage(of: [context.tokenID].compactMap { $0 }, on: connection, logger: logger)
             try ReviewDecisionRules.check(review: review, reviewer: lineage.identity(of: context.attribution), owner: agent.fields.owner)
@@ -217,8 +269,15 @@ public struct ReviewStore: Sendable {
             var proposed: BaselineRecord?
             if input.decision == .modify, let proposal = input.proposal {
                 proposed = try await BaselineRows.propose(
-                    agentID: agent.id, content: proposal.content, findings: proposal.findings, at: now, audit: audit,
-                    context: context, on: connection, logger: logger)
+                    agentID: agent.id,
+                    content: proposal.content,
+                    findings: proposal.findings,
+                    at: now,
+                    audit: audit,
+                    context: context,
+                    on: connection,
+                    logger: logger
+                )
             }
             let completed = try await connection.returning(
                 """
@@ -226,7 +285,10 @@ public struct ReviewStore: Sendable {
                     reviewer_token_id = \(context.tokenID), notes = \(input.notes), decided_at = \(now),
                     proposed_baseline_version = \(proposed?.baseline.version), next_notice_at = NULL
                 WHERE r.id = \(reviewID) RETURNING \(unescaped: Self.columns)
-                """, logger: logger, decode: Self.decode)
+                """,
+                logger: logger,
+                decode: Self.decode
+            )
 
             let after = ReviewConsequences.afterDecision(input.decision, agent: agent.fields, at: now, policy: policy)
             agent = try await AgentStore.setNextReviewDue(agentID: agent.id, due: after.nextReviewDue, at: now, on: connection, logger: logger)
@@ -235,13 +297,23 @@ public struct ReviewStore: Sendable {
             }
             try await queue(.reviewCompleted, key: "completed", review: completed, agent: agent, now: now, on: connection)
             try await audit.append(
-                context.record(action: "review.\(input.decision.rawValue)", targetType: "review", targetID: String(reviewID),
-                               stateDigest: try CanonicalJSON.digest(completed)),
-                on: connection)
+                context.record(
+                    action: "review.\(input.decision.rawValue)",
+                    targetType: "review",
+                    targetID: String(reviewID),
+                    stateDigest: try CanonicalJSON.digest(completed)
+                ),
+                on: connection
+            )
             try await audit.append(
-                context.record(action: "agent.review-decided", targetType: "agent", targetID: String(agent.id),
-                               stateDigest: try CanonicalJSON.digest(agent)),
-                on: connection)
+                context.record(
+                    action: "agent.review-decided",
+                    targetType: "agent",
+                    targetID: String(agent.id),
+                    stateDigest: try CanonicalJSON.digest(agent)
+                ),
+                on: connection
+            )
             return Decided(review: completed, agent: agent, proposedBaseline: proposed)
         }
     }
@@ -270,20 +342,25 @@ public struct ReviewStore: Sendable {
         let status = filter.status == .overdue ? "open" : filter.status?.rawValue
         let overdueOnly = filter.status == .overdue
         return try await database.all(
-                """
-                SELECT \(unescaped: Self.columns) FROM reviews r
-                WHERE r.id > \(afterID)
-                  AND (\(status)::text IS NULL OR r.status = \(status))
-                  AND (NOT \(overdueOnly) OR r.due_at < \(now))
-                  AND (\(filter.agentID)::bigint IS NULL OR r.agent_id = \(filter.agentID))
-                  AND (\(filter.reviewer)::text IS NULL OR r.reviewer = \(filter.reviewer))
-                ORDER BY r.id LIMIT \(limit)
-                """, decode: Self.decode)
+            """
+            SELECT \(unescaped: Self.columns) FROM reviews r
+            WHERE r.id > \(afterID)
+              AND (\(status)::text IS NULL OR r.status = \(status))
+              AND (NOT \(overdueOnly) OR r.due_at < \(now))
+              AND (\(filter.agentID)::bigint IS NULL OR r.agent_id = \(filter.agentID))
+              AND (\(filter.reviewer)::text IS NULL OR r.reviewer = \(filter.reviewer))
+            ORDER BY r.id LIMIT \(limit)
+            """,
+            decode: Self.decode
+        )
     }
 
     public func get(id: Int64) async throws -> Review {
         try await database.one(
-            "SELECT \(unescaped: Self.columns) FROM reviews r WHERE r.id = \(id)", orThrow: Self.notFound(id), decode: Self.decode)
+            "SELECT \(unescaped: Self.columns) FROM reviews r WHERE r.id = \(id)",
+            orThrow: Self.notFound(id),
+            decode: Self.decode
+        )
     }
 
     static func notFound(_ id: Int64) -> StoreError { .notFound(what: "review", id: String(id)) }
@@ -311,11 +388,15 @@ public struct ReviewStore: Sendable {
                     SELECT decision, decided_at FROM reviews r WHERE r.agent_id = a.id AND r.status = 'completed'
                     ORDER BY r.decided_at DESC LIMIT 1
                 ) last ON true
-                """, logger: database.logger
+                """,
+                logger: database.logger
             ).decode((Int64, Int64?, Date?, String?, Date?).self) {
                 out[agentID] = AgentReviewRecord(
-                    openReviewID: openID, openReviewDue: openDue, lastDecision: decision.flatMap(ReviewDecisionKind.init(rawValue:)),
-                    lastDecidedAt: decidedAt)
+                    openReviewID: openID,
+                    openReviewDue: openDue,
+                    lastDecision: decision.flatMap(ReviewDecisionKind.init(rawValue:)),
+                    lastDecidedAt: decidedAt
+                )
             }
             return out
         }
@@ -344,10 +425,26 @@ public struct ReviewStore: Sendable {
         var decision: ReviewDecision?
         if let decisionText, let reviewer, let decidedAt {
             guard let kind = ReviewDecisionKind(rawValue: decisionText) else { throw StoreError.corruptRow("reviews \(id)") }
-            decision = ReviewDecision(decision: kind, reviewer: reviewer, notes: notes, decidedAt: decidedAt, proposedBaselineVersion: proposedVersion)
+            decision = ReviewDecision(
+                decision: kind,
+                reviewer: reviewer,
+                notes: notes,
+                decidedAt: decidedAt,
+                proposedBaselineVersion: proposedVersion
+            )
         }
         return Review(
-            id: id, agentID: agentID, status: status, trigger: trigger, openedBy: openedBy, openedAt: openedAt, dueAt: dueAt,
-            evidence: evidence, decision: decision, escalatedAt: escalatedAt, suspendedAt: suspendedAt)
+            id: id,
+            agentID: agentID,
+            status: status,
+            trigger: trigger,
+            openedBy: openedBy,
+            openedAt: openedAt,
+            dueAt: dueAt,
+            evidence: evidence,
+            decision: decision,
+            escalatedAt: escalatedAt,
+            suspendedAt: suspendedAt
+        )
     }
 }

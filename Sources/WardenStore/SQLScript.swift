@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits a migration file into statements, because PostgreSQL's extended query protocol
 /// (the only one PostgresNIO speaks) takes one statement at a time.
 ///
@@ -84,5 +86,3 @@ enum SQLScript {
         return nil
     }
 }
-
-import Foundation

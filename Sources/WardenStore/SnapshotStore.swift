@@ -11,7 +11,11 @@ public struct SnapshotStore: Sendable {
 
     /// Stores the uploaded bytes (after any gzip decoding) compressed anew; they never change afterwards.
     public func create(
-        cluster: String, bytes: [UInt8], mediaType: String, objectCounts: [String: Int], context: ChangeContext
+        cluster: String,
+        bytes: [UInt8],
+        mediaType: String,
+        objectCounts: [String: Int],
+        context: ChangeContext
     ) async throws -> SnapshotRecord {
         let now = clock.now()
         let digest = "sha256:" + SHA256Digest.hex(bytes)
@@ -23,17 +27,24 @@ public struct SnapshotStore: Sendable {
                 INSERT INTO snapshots (cluster, digest, media_type, object_counts, size_bytes, content_gzip, created_at, created_by)
                 VALUES (\(cluster), \(digest), \(mediaType), \(counts)::jsonb, \(Int64(bytes.count)), \(Data(compressed)), \(now), \(context.actor))
                 RETURNING \(unescaped: Self.columns)
-                """, logger: database.logger, decode: Self.decode)
+                """,
+                logger: database.logger,
+                decode: Self.decode
+            )
             try await audit.append(
                 context.record(action: "snapshot.create", targetType: "snapshot", targetID: String(record.id), stateDigest: record.digest),
-                on: connection)
+                on: connection
+            )
             return record
         }
     }
 
     public func get(id: Int64) async throws -> SnapshotRecord {
         try await database.one(
-            "SELECT \(unescaped: Self.columns) FROM snapshots WHERE id = \(id)", orThrow: Self.notFound(id), decode: Self.decode)
+            "SELECT \(unescaped: Self.columns) FROM snapshots WHERE id = \(id)",
+            orThrow: Self.notFound(id),
+            decode: Self.decode
+        )
     }
 
     /// Newest first; `beforeID` is the cursor.
@@ -43,7 +54,9 @@ public struct SnapshotStore: Sendable {
             SELECT \(unescaped: Self.columns) FROM snapshots
             WHERE cluster = \(cluster) AND (\(beforeID)::bigint IS NULL OR id < \(beforeID))
             ORDER BY id DESC LIMIT \(limit)
-            """, decode: Self.decode)
+            """,
+            decode: Self.decode
+        )
     }
 
     public func latest(cluster: String) async throws -> SnapshotRecord? {
@@ -54,7 +67,9 @@ public struct SnapshotStore: Sendable {
     public func content(id: Int64) async throws -> (record: SnapshotRecord, bytes: [UInt8]) {
         let record = try await get(id: id)
         let compressed = try await database.one(
-            "SELECT content_gzip FROM snapshots WHERE id = \(id)", orThrow: Self.notFound(id)) { try $0.decode(Data.self) }
+            "SELECT content_gzip FROM snapshots WHERE id = \(id)",
+            orThrow: Self.notFound(id)
+        ) { try $0.decode(Data.self) }
         let bytes = try Gzip.decompress(Array(compressed), limit: Int(record.sizeBytes))
         guard "sha256:" + SHA256Digest.hex(bytes) == record.digest else {
             throw StoreError.corruptRow("snapshot \(id) no longer matches its digest")
@@ -71,7 +86,14 @@ public struct SnapshotStore: Sendable {
             throw StoreError.corruptRow("snapshots \(id)")
         }
         return SnapshotRecord(
-            id: id, cluster: cluster, digest: digest, mediaType: mediaType, objectCounts: objectCounts, sizeBytes: size,
-            createdAt: createdAt, createdBy: createdBy)
+            id: id,
+            cluster: cluster,
+            digest: digest,
+            mediaType: mediaType,
+            objectCounts: objectCounts,
+            sizeBytes: size,
+            createdAt: createdAt,
+            createdBy: createdBy
+        )
     }
 }

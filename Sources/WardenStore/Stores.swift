@@ -30,7 +30,12 @@ public struct Stores: Sendable {
         self.baselines = BaselineStore(database: database, audit: audit, clock: clock)
         self.exceptions = ExceptionStore(database: database, audit: audit, clock: clock)
         self.reviews = ReviewStore(
-            database: database, audit: audit, clock: clock, notifications: notifications, deliveryAttempts: deliveryAttempts)
+            database: database,
+            audit: audit,
+            clock: clock,
+            notifications: notifications,
+            deliveryAttempts: deliveryAttempts
+        )
         self.notifications = notifications
         self.attestations = AttestationStore(database: database, audit: audit, clock: clock)
         self.idempotency = IdempotencyStore(database: database, clock: clock)

@@ -17,7 +17,12 @@ public struct TokenStore: Sendable {
     /// `TokenNameRules` judges the name against the tokens in use, under a lock; the token
     /// records the token of the context as its creator.
     public func create(
-        name: String, role: TokenRole, clusters: [String], expiresAt: Date?, secret: TokenSecret, context: ChangeContext
+        name: String,
+        role: TokenRole,
+        clusters: [String],
+        expiresAt: Date?,
+        secret: TokenSecret,
+        context: ChangeContext
     ) async throws -> TokenRecord {
         let now = clock.now()
         return try await database.withTransaction { connection in
@@ -29,18 +34,30 @@ public struct TokenStore: Sendable {
             ) { row in try row.decode((Int64, String).self) }
             let lineage = try await TokenRows.lineage(of: active.map(\.0), on: connection, logger: logger)
             try TokenNameRules.check(
-                name: name, creator: context.tokenID == nil ? nil : context.actor, active: active.map { (id: $0.0, name: $0.1) },
-                lineage: lineage)
+                name: name,
+                creator: context.tokenID == nil ? nil : context.actor,
+                active: active.map { (id: $0.0, name: $0.1) },
+                lineage: lineage
+            )
             let record = try await connection.returning(
                 """
                 INSERT INTO api_tokens (name, role, clusters, secret_hash, prefix, created_at, created_by, created_by_token_id, expires_at)
                 VALUES (\(name), \(role.rawValue), \(clusters), \(Data(secret.hash)), \(secret.displayPrefix), \(now),
                         \(context.actor), \(context.tokenID), \(expiresAt))
                 RETURNING \(unescaped: Self.columns)
-                """, logger: logger, decode: Self.decode)
+                """,
+                logger: logger,
+                decode: Self.decode
+            )
             try await audit.append(
-                context.record(action: "token.create", targetType: "token", targetID: String(record.id), stateDigest: try CanonicalJSON.digest(record)),
-                on: connection)
+                context.record(
+                    action: "token.create",
+                    targetType: "token",
+                    targetID: String(record.id),
+                    stateDigest: try CanonicalJSON.digest(record)
+                ),
+                on: connection
+            )
             return record
         }
     }
@@ -63,8 +80,10 @@ public struct TokenStore: Sendable {
 
     public func get(id: Int64) async throws -> TokenRecord {
         try await database.one(
-            "SELECT \(unescaped: Self.columns) FROM api_tokens WHERE id = \(id)", orThrow: .notFound(what: "token", id: String(id)),
-            decode: Self.decode)
+            "SELECT \(unescaped: Self.columns) FROM api_tokens WHERE id = \(id)",
+            orThrow: .notFound(what: "token", id: String(id)),
+            decode: Self.decode
+        )
     }
 
     /// Newest first; `beforeID` is the cursor.
@@ -73,7 +92,9 @@ public struct TokenStore: Sendable {
             """
             SELECT \(unescaped: Self.columns) FROM api_tokens
             WHERE (\(beforeID)::bigint IS NULL OR id < \(beforeID)) ORDER BY id DESC LIMIT \(limit)
-            """, decode: Self.decode)
+            """,
+            decode: Self.decode
+        )
     }
 
     /// Revokes at once; revoking an already revoked token changes nothing and records nothing.
@@ -87,7 +108,8 @@ public struct TokenStore: Sendable {
                     RETURNING \(unescaped: Self.columns)
                     """,
                 current: "SELECT \(unescaped: Self.columns) FROM api_tokens WHERE id = \(id)",
-                notFound: .notFound(what: "token", id: String(id)), decode: Self.decode
+                notFound: .notFound(what: "token", id: String(id)),
+                decode: Self.decode
             ) { record in
                 context.record(action: "token.revoke", targetType: "token", targetID: String(id), stateDigest: try CanonicalJSON.digest(record))
             }
@@ -99,8 +121,18 @@ public struct TokenStore: Sendable {
             try row.decode((Int64, String, String, [String], String, Date, String, Date?, Date?, Date?, Int64?).self)
         guard let role = TokenRole(rawValue: role) else { throw StoreError.corruptRow("api_tokens \(id) has role '\(role)'") }
         return TokenRecord(
-            id: id, name: name, role: role, clusters: clusters, prefix: prefix, createdAt: createdAt, createdBy: createdBy,
-            createdByTokenID: createdByTokenID, expiresAt: expiresAt, revokedAt: revokedAt, lastUsedAt: lastUsedAt)
+            id: id,
+            name: name,
+            role: role,
+            clusters: clusters,
+            prefix: prefix,
+            createdAt: createdAt,
+            createdBy: createdBy,
+            createdByTokenID: createdByTokenID,
+            expiresAt: expiresAt,
+            revokedAt: revokedAt,
+            lastUsedAt: lastUsedAt
+        )
     }
 }
 
@@ -118,7 +150,8 @@ enum TokenRows {
                 SELECT c.origin, t.created_by_token_id, c.depth + 1 FROM chain c JOIN api_tokens t ON t.id = c.creator
             )
             SELECT c.origin, t.name FROM chain c JOIN api_tokens t ON t.id = c.creator ORDER BY c.origin, c.depth
-            """, logger: logger
+            """,
+            logger: logger
         ) { row in try row.decode((Int64, String).self) }
         var creators: [Int64: [String]] = [:]
         for (origin, name) in rows { creators[origin, default: []].append(name) }

@@ -46,14 +46,19 @@ public struct TestApp: Sendable {
     public let app: Warden
 
     public static func make(
-        scheduler: SchedulerSettings = .init(), snapshotLimit: Int = 256 << 20, keyRing: AttestationKeyRing? = nil
+        scheduler: SchedulerSettings = .init(),
+        snapshotLimit: Int = 256 << 20,
+        keyRing: AttestationKeyRing? = nil
     ) async throws -> TestApp {
         let db = try await TestDatabase.make()
         let clock = ManualClock(Date())
         var logger = Logger(label: "warden-test")
         logger.logLevel = .error
         let settings = AppSettings(
-            scheduler: scheduler, snapshotLimit: snapshotLimit, keyRing: keyRing ?? AttestationKeyRing(signingKey: testSigningKey))
+            scheduler: scheduler,
+            snapshotLimit: snapshotLimit,
+            keyRing: keyRing ?? AttestationKeyRing(signingKey: testSigningKey)
+        )
         return TestApp(db: db, clock: clock, app: Warden(database: db.database, clock: clock, settings: settings, logger: logger))
     }
 
@@ -73,7 +78,8 @@ public struct TestServer: Sendable {
     public var scheduler: ReviewScheduler { app.scheduler }
 
     public static func make(
-        settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0), scheduler: SchedulerSettings = .init()
+        settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0),
+        scheduler: SchedulerSettings = .init()
     ) async throws -> (TestServer, some ApplicationProtocol) {
         let test = try await TestApp.make(scheduler: scheduler, snapshotLimit: settings.bodyLimits.snapshot)
         let tokens = TestTokens(
@@ -81,7 +87,8 @@ public struct TestServer: Sendable {
             reviewer: try await test.token("rita", .reviewer),
             auditor: try await test.token("otto", .auditor),
             collector: try await test.token("cronjob", .collector, clusters: ["prod"]),
-            secondAdmin: try await test.token("bob", .admin))
+            secondAdmin: try await test.token("bob", .admin)
+        )
         var logger = Logger(label: "warden-test")
         logger.logLevel = .error
         let application = try WardenServer.makeApplication(settings: settings, app: test.app, metrics: testMetrics, logger: logger)
@@ -91,7 +98,8 @@ public struct TestServer: Sendable {
 
 /// Runs `body` against a live server on a real socket.
 public func withLiveServer(
-    settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0), scheduler: SchedulerSettings = .init(),
+    settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0),
+    scheduler: SchedulerSettings = .init(),
     _ body: @Sendable (TestServer, any TestClientProtocol) async throws -> Void
 ) async throws {
     let (server, application) = try await TestServer.make(settings: settings, scheduler: scheduler)
@@ -105,23 +113,35 @@ public func withLiveServer(
 extension TestClientProtocol {
     /// A request with a bearer token and an optional JSON body.
     public func call(
-        _ method: HTTPRequest.Method, _ path: String, token: String?, json: String? = nil,
-        contentType: String = "application/json", headers extra: [String: String] = [:]
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String?,
+        json: String? = nil,
+        contentType: String = "application/json",
+        headers extra: [String: String] = [:]
     ) async throws -> TestResponse {
         try await call(method, path, token: token, bytes: json.map { Array($0.utf8) }, contentType: contentType, headers: extra)
     }
 
     /// A request with raw bytes as its body.
     public func call(
-        _ method: HTTPRequest.Method, _ path: String, token: String?, bytes: [UInt8]?,
-        contentType: String = "application/json", headers extra: [String: String] = [:]
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String?,
+        bytes: [UInt8]?,
+        contentType: String = "application/json",
+        headers extra: [String: String] = [:]
     ) async throws -> TestResponse {
         var headers = HTTPFields()
         if let token { headers[.authorization] = "Bearer \(token)" }
         if bytes != nil { headers[.contentType] = contentType }
         for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
         return try await executeRequest(
-            uri: path, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) })
+            uri: path,
+            method: method,
+            headers: headers,
+            body: bytes.map { ByteBuffer(bytes: $0) }
+        )
     }
 }
 

@@ -55,8 +55,11 @@ public final class WebhookReceiver: Sendable {
         var logger = Logger(label: "webhook-receiver")
         logger.logLevel = .critical
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var port = 0
         for await p in stream {

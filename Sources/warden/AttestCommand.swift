@@ -15,7 +15,8 @@ struct AttestCommand: AsyncParsableCommand {
             Prints the report in --format to --output (or standard output), and its id and verdict to standard error.
             Exit status 0 whatever the verdict (a nightly CronJob must not retry, and so store, a report it made);
             non-zero when no report was stored.
-            """)
+            """
+    )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case json, html, markdown, csv, sarif
@@ -42,12 +43,16 @@ struct AttestCommand: AsyncParsableCommand {
         let format = self.format
         let (record, rendered) = try await withWarden(env) { warden in
             let record = try await warden.attestations.issue(
-                cluster: cluster, snapshotID: snapshot, context: .commandLine(requestID: "cli-attest-\(UUID().uuidString.lowercased())"))
+                cluster: cluster,
+                snapshotID: snapshot,
+                context: .commandLine(requestID: "cli-attest-\(UUID().uuidString.lowercased())")
+            )
             return (record, try await Self.render(record.id, as: format, with: warden.attestations))
         }
         try write(rendered)
         FileHandle.standardError.write(
-            Data("warden attest: report \(record.id) of cluster \(record.cluster), verdict \(record.overview.verdict.rawValue)\n".utf8))
+            Data("warden attest: report \(record.id) of cluster \(record.cluster), verdict \(record.overview.verdict.rawValue)\n".utf8)
+        )
     }
 
     static func render(_ id: Int64, as format: Format, with attestations: Attestations) async throws -> [UInt8] {

@@ -12,7 +12,8 @@ struct CheckCommand: ParsableCommand {
             Without --namespace/--service-account, agents are inferred from the ServiceAccount subjects of bindings.
             Exits 0 when no finding at or above --fail-on remains (excepted findings do not count), 1 when one does,
             and 2 when an input cannot be read or parsed.
-            """)
+            """
+    )
 
     @Option(name: [.customShort("n"), .long], help: "The agent's namespace (with --service-account).")
     var namespace: String?

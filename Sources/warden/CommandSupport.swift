@@ -44,7 +44,9 @@ func probe(_ url: DatabaseURL, logger: Logger) async throws {
 
 /// Runs `body` with the use cases over a database pool that is up for just that long, shut down after.
 func withWarden<R: Sendable>(
-    _ env: WardenEnvironment, logLevel: Logger.Level = .warning, _ body: @Sendable (WardenApp.Warden) async throws -> R
+    _ env: WardenEnvironment,
+    logLevel: Logger.Level = .warning,
+    _ body: @Sendable (WardenApp.Warden) async throws -> R
 ) async throws -> R {
     try await withDatabase(env) { database in
         var logger = Logger(label: "warden")

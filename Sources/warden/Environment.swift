@@ -1,6 +1,6 @@
 import Foundation
-import WardenCore
 import WardenApp
+import WardenCore
 import WardenStore
 
 /// Settings read from WARDEN_* variables. A bad value stops start-up with one line naming it.
@@ -18,7 +18,9 @@ struct WardenEnvironment {
     /// `needsServer`: the settings only a running server uses, and the signing key; `needsSigningKey`:
     /// the signing key alone (`warden attest`).
     static func load(
-        _ env: [String: String] = ProcessInfo.processInfo.environment, needsServer: Bool, needsSigningKey: Bool = false
+        _ env: [String: String] = ProcessInfo.processInfo.environment,
+        needsServer: Bool,
+        needsSigningKey: Bool = false
     ) throws -> WardenEnvironment {
         guard let urlText = env["WARDEN_DATABASE_URL"], !urlText.isEmpty else {
             throw Invalid(description: "WARDEN_DATABASE_URL is not set; for example postgres://warden:secret@127.0.0.1:5432/warden?sslmode=disable")

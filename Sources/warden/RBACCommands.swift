@@ -49,7 +49,8 @@ struct CanI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "can-i",
         abstract: "Whether a subject may do something in a snapshot, as the RBAC authorizer decides (no server needed).",
-        discussion: "Exits 0 when allowed and 1 when not. A ServiceAccount user gets its implicit groups.")
+        discussion: "Exits 0 when allowed and 1 when not. A ServiceAccount user gets its implicit groups."
+    )
 
     @OptionGroup var snapshot: SnapshotFileOptions
 
@@ -84,7 +85,9 @@ struct CanI: ParsableCommand {
 
 struct WhoCan: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "who-can", abstract: "Every subject that may do something in a snapshot, with the grants (no server needed).")
+        commandName: "who-can",
+        abstract: "Every subject that may do something in a snapshot, with the grants (no server needed)."
+    )
 
     @OptionGroup var snapshot: SnapshotFileOptions
 

@@ -6,8 +6,8 @@ import Metrics
 import NIOCore
 import PostgresNIO
 import Prometheus
-import WardenApp
 import ServiceLifecycle
+import WardenApp
 import WardenCore
 import WardenHTTP
 import WardenStore
@@ -34,8 +34,12 @@ struct Serve: AsyncParsableCommand {
         }
         let app = try exitOnSetupError {
             try WardenServer.makeApplication(
-                settings: server, app: warden, metrics: registry, logger: logger,
-                beforeServing: { try await Self.migrateOrWarn(warden.stores.database, migrate: !noMigrate, logger: logger) })
+                settings: server,
+                app: warden,
+                metrics: registry,
+                logger: logger,
+                beforeServing: { try await Self.migrateOrWarn(warden.stores.database, migrate: !noMigrate, logger: logger) }
+            )
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: client),

@@ -6,8 +6,10 @@ import WardenStore
 
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "token", abstract: "Create and revoke API tokens directly in the database.",
-        subcommands: [Create.self, Revoke.self])
+        commandName: "token",
+        abstract: "Create and revoke API tokens directly in the database.",
+        subcommands: [Create.self, Revoke.self]
+    )
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token and print only its secret.")

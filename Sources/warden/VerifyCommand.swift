@@ -11,7 +11,8 @@ struct VerifyCommand: AsyncParsableCommand {
             Exit status: 0 verified, 1 not verified (bad signature, unknown key, wrong payload type), 2 unusable input.
             The key is a PEM public key (GET /v1/attestation-keys, the pem field) or its 64-character hex form.
             With --report, also checks that the report file (the JSON form of GET /v1/attestations/ID) is the one signed.
-            """)
+            """
+    )
 
     @Option(name: .long, help: "A file with the public key: PEM, or the raw Ed25519 key as hex.")
     var key: String
@@ -33,7 +34,9 @@ struct VerifyCommand: AsyncParsableCommand {
         if envelope == "-" {
             envelopeBytes = Array(FileHandle.standardInput.readDataToEndOfFile())
         } else {
-            guard let data = FileManager.default.contents(atPath: envelope) else { throw fail("cannot read the envelope file \(envelope)", status: 2) }
+            guard let data = FileManager.default.contents(atPath: envelope) else {
+                throw fail("cannot read the envelope file \(envelope)", status: 2)
+            }
             envelopeBytes = Array(data)
         }
         let result = EnvelopeVerification.verify(envelopeJSON: envelopeBytes, keyPEMorHex: keyText)
@@ -50,12 +53,17 @@ struct VerifyCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: report) else { throw fail("cannot read the report file \(report)", status: 2) }
             let digest = SHA256Digest.hex(Array(data))
             guard digest == predicate.reportDigest["sha256"] else {
-                throw fail("not verified: the report's sha256 \(digest) is not the signed reportDigest \(predicate.reportDigest["sha256"] ?? "")", status: 1)
+                throw fail(
+                    "not verified: the report's sha256 \(digest) is not the signed reportDigest \(predicate.reportDigest["sha256"] ?? "")",
+                    status: 1
+                )
             }
         }
-        print("verified: keyid \(result.keyid ?? ""), report \(predicate.reportId) of cluster \(predicate.cluster), verdict \(predicate.verdict), "
-              + "snapshot \(statement.subject.first.map { "\($0.name) sha256:\($0.digest["sha256"] ?? "")" } ?? "")"
-              + (report != nil ? ", report digest matches" : ""))
+        print(
+            "verified: keyid \(result.keyid ?? ""), report \(predicate.reportId) of cluster \(predicate.cluster), verdict \(predicate.verdict), "
+                + "snapshot \(statement.subject.first.map { "\($0.name) sha256:\($0.digest["sha256"] ?? "")" } ?? "")"
+                + (report != nil ? ", report digest matches" : "")
+        )
     }
 
     private func fail(_ message: String, status: Int32) -> ExitCode {

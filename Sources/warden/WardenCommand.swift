@@ -9,5 +9,6 @@ struct WardenCommand: AsyncParsableCommand {
         subcommands: [
             Serve.self, Migrate.self, TokenCommand.self, CanI.self, WhoCan.self, CheckCommand.self, ReviewsCommand.self, AttestCommand.self,
             VerifyCommand.self,
-        ])
+        ]
+    )
 }

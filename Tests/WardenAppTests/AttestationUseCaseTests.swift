@@ -16,8 +16,11 @@ import WardenTestSupport
         try await test.app.run { app in
             let admin = Principal(tokenID: 0, name: "alice", role: .admin, clusters: [])
             _ = try await app.snapshots.upload(
-                .init(cluster: "prod", mediaType: .json, gzipped: false), body: Array(SnapshotFixtures.cluster.utf8), by: admin,
-                context: Self.setup)
+                .init(cluster: "prod", mediaType: .json, gzipped: false),
+                body: Array(SnapshotFixtures.cluster.utf8),
+                by: admin,
+                context: Self.setup
+            )
             let record = try await app.attestations.issue(cluster: "prod", snapshotID: nil, context: Self.setup)
             let report = try await app.attestations.report(id: record.id)
             let envelope = try DSSEEnvelope.decode(json: try await app.attestations.envelope(id: record.id))
@@ -35,8 +38,11 @@ import WardenTestSupport
             let collector = Principal(tokenID: 0, name: "cronjob", role: .collector, clusters: ["prod"])
             await #expect(throws: UseCaseError.forbidden("this collector token may upload snapshots only for: prod")) {
                 _ = try await app.snapshots.upload(
-                    .init(cluster: "staging", mediaType: .json, gzipped: false), body: Array(SnapshotFixtures.cluster.utf8),
-                    by: collector, context: Self.setup)
+                    .init(cluster: "staging", mediaType: .json, gzipped: false),
+                    body: Array(SnapshotFixtures.cluster.utf8),
+                    by: collector,
+                    context: Self.setup
+                )
             }
             let latest = try await app.snapshots.latest(cluster: "staging")
             #expect(latest == nil)

@@ -32,8 +32,11 @@ struct AgentAPITests {
         try await withLiveServer { server, client in
             let before = try await rowCounts(server)
             let response = try await client.call(
-                .post, "/v1/agents", token: server.tokens.admin,
-                json: agentJSON(name: "Coder_1", namespace: "-bad", serviceAccount: "UPPER", labels: #"{"bad key!":"x"}"#))
+                .post,
+                "/v1/agents",
+                token: server.tokens.admin,
+                json: agentJSON(name: "Coder_1", namespace: "-bad", serviceAccount: "UPPER", labels: #"{"bad key!":"x"}"#)
+            )
             let problem = expectProblem(response, status: 400)
             let found = Set(pointers(problem))
             #expect(found.isSuperset(of: ["/name", "/namespace", "/serviceAccount", "/labels/bad key!"]))
@@ -68,8 +71,18 @@ struct AgentAPITests {
                 let tier = i % 2 == 0 ? "high" : "low"
                 let labels = i < 3 ? #"{"team":"a","env":"prod"}"# : #"{"team":"b"}"#
                 let response = try await client.call(
-                    .post, "/v1/agents", token: server.tokens.admin,
-                    json: agentJSON(name: "a\(i)", namespace: i < 4 ? "ns1" : "ns2", serviceAccount: "sa\(i)", owner: "o\(i % 3)", riskTier: tier, labels: labels))
+                    .post,
+                    "/v1/agents",
+                    token: server.tokens.admin,
+                    json: agentJSON(
+                        name: "a\(i)",
+                        namespace: i < 4 ? "ns1" : "ns2",
+                        serviceAccount: "sa\(i)",
+                        owner: "o\(i % 3)",
+                        riskTier: tier,
+                        labels: labels
+                    )
+                )
                 #expect(response.status == .created)
             }
             var names: [String] = []
@@ -108,7 +121,12 @@ struct AgentAPITests {
 
     @Test func patchNeedsIfMatchAndAppliesAMergePatch() async throws {
         try await withLiveServer { server, client in
-            let created = try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: agentJSON(labels: #"{"team":"a","env":"prod"}"#))
+            let created = try await client.call(
+                .post,
+                "/v1/agents",
+                token: server.tokens.admin,
+                json: agentJSON(labels: #"{"team":"a","env":"prod"}"#)
+            )
             let id = try #require(created.json?["id"] as? Int)
             let etag = try #require(created.headers[.eTag])
             let patch = #"{"owner":"team-b","labels":{"env":null,"tier":"gold"}}"#
@@ -118,11 +136,23 @@ struct AgentAPITests {
             expectProblem(missing, status: 428)
 
             let stale = try await client.call(
-                .patch, "/v1/agents/\(id)", token: server.tokens.admin, json: patch, contentType: merge, headers: ["If-Match": "\"\(id)-7\""])
+                .patch,
+                "/v1/agents/\(id)",
+                token: server.tokens.admin,
+                json: patch,
+                contentType: merge,
+                headers: ["If-Match": "\"\(id)-7\""]
+            )
             expectProblem(stale, status: 412)
 
             let ok = try await client.call(
-                .patch, "/v1/agents/\(id)", token: server.tokens.admin, json: patch, contentType: merge, headers: ["If-Match": etag])
+                .patch,
+                "/v1/agents/\(id)",
+                token: server.tokens.admin,
+                json: patch,
+                contentType: merge,
+                headers: ["If-Match": etag]
+            )
             #expect(ok.status == .ok, "\(ok.text)")
             #expect(ok.json?["owner"] as? String == "team-b")
             #expect((ok.json?["labels"] as? [String: String]) == ["team": "a", "tier": "gold"])
@@ -131,19 +161,35 @@ struct AgentAPITests {
 
             // The old tag is now stale.
             let reused = try await client.call(
-                .patch, "/v1/agents/\(id)", token: server.tokens.admin, json: #"{"purpose":"x"}"#, contentType: merge, headers: ["If-Match": etag])
+                .patch,
+                "/v1/agents/\(id)",
+                token: server.tokens.admin,
+                json: #"{"purpose":"x"}"#,
+                contentType: merge,
+                headers: ["If-Match": etag]
+            )
             expectProblem(reused, status: 412)
 
             // Unknown fields, wrong types and invalid values are refused with pointers, and change nothing.
             let before = try await rowCounts(server)
             let bad = try await client.call(
-                .patch, "/v1/agents/\(id)", token: server.tokens.admin, json: #"{"color":"red","riskTier":7,"namespace":"Bad!"}"#,
-                contentType: merge, headers: ["If-Match": "\"\(id)-2\""])
+                .patch,
+                "/v1/agents/\(id)",
+                token: server.tokens.admin,
+                json: #"{"color":"red","riskTier":7,"namespace":"Bad!"}"#,
+                contentType: merge,
+                headers: ["If-Match": "\"\(id)-2\""]
+            )
             let problem = expectProblem(bad, status: 400)
             #expect(Set(pointers(problem)).isSuperset(of: ["/color", "/riskTier"]))
             let invalid = try await client.call(
-                .patch, "/v1/agents/\(id)", token: server.tokens.admin, json: #"{"namespace":"Bad!"}"#,
-                contentType: merge, headers: ["If-Match": "\"\(id)-2\""])
+                .patch,
+                "/v1/agents/\(id)",
+                token: server.tokens.admin,
+                json: #"{"namespace":"Bad!"}"#,
+                contentType: merge,
+                headers: ["If-Match": "\"\(id)-2\""]
+            )
             #expect(pointers(expectProblem(invalid, status: 400)) == ["/namespace"])
             #expect(try await rowCounts(server) == before)
             let unchanged = try await client.call(.get, "/v1/agents/\(id)", token: server.tokens.admin)
@@ -160,8 +206,12 @@ struct AgentAPITests {
                 for i in 0..<8 {
                     group.addTask {
                         try await client.call(
-                            .patch, "/v1/agents/\(id)", token: server.tokens.admin, json: #"{"purpose":"writer \#(i)"}"#,
-                            contentType: "application/merge-patch+json", headers: ["If-Match": etag]
+                            .patch,
+                            "/v1/agents/\(id)",
+                            token: server.tokens.admin,
+                            json: #"{"purpose":"writer \#(i)"}"#,
+                            contentType: "application/merge-patch+json",
+                            headers: ["If-Match": etag]
                         ).status.code
                     }
                 }
@@ -180,7 +230,12 @@ struct AgentAPITests {
         try await withLiveServer { server, client in
             var ids: [Int] = []
             for n in 0..<3 {
-                let created = try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: agentJSON(name: "busy-\(n)", serviceAccount: "busy-\(n)"))
+                let created = try await client.call(
+                    .post,
+                    "/v1/agents",
+                    token: server.tokens.admin,
+                    json: agentJSON(name: "busy-\(n)", serviceAccount: "busy-\(n)")
+                )
                 ids.append(try #require(created.json?["id"] as? Int))
             }
             let (target, agents) = (ids[0], ids)
@@ -199,8 +254,13 @@ struct AgentAPITests {
                     var etag = try #require(try await client.call(.get, "/v1/agents/\(target)", token: server.tokens.admin).headers[.eTag])
                     for round in 1...15 {
                         let patched = try await client.call(
-                            .patch, "/v1/agents/\(target)", token: server.tokens.admin, json: #"{"purpose":"round \#(round)"}"#,
-                            contentType: "application/merge-patch+json", headers: ["If-Match": etag])
+                            .patch,
+                            "/v1/agents/\(target)",
+                            token: server.tokens.admin,
+                            json: #"{"purpose":"round \#(round)"}"#,
+                            contentType: "application/merge-patch+json",
+                            headers: ["If-Match": etag]
+                        )
                         #expect(patched.status == .ok, "\(patched.text)")
                         etag = try #require(patched.headers[.eTag])
                         let read = try await client.call(.get, "/v1/agents/\(target)", token: server.tokens.auditor)
@@ -219,8 +279,15 @@ struct AgentAPITests {
             expectProblem(try await client.call(.get, "/v1/agents/999999", token: server.tokens.admin), status: 404)
             expectProblem(
                 try await client.call(
-                    .patch, "/v1/agents/999999", token: server.tokens.admin, json: "{}", contentType: "application/merge-patch+json",
-                    headers: ["If-Match": "*"]), status: 404)
+                    .patch,
+                    "/v1/agents/999999",
+                    token: server.tokens.admin,
+                    json: "{}",
+                    contentType: "application/merge-patch+json",
+                    headers: ["If-Match": "*"]
+                ),
+                status: 404
+            )
             expectProblem(try await client.call(.delete, "/v1/agents/999999", token: server.tokens.admin), status: 404)
         }
     }

@@ -17,11 +17,18 @@ struct AttestationAPITests {
     /// The coding agent of the fixtures, registered, with its baseline approved by a second person.
     static func registerCoder(_ client: any TestClientProtocol, _ server: TestServer) async throws -> Int {
         let created = try await client.call(
-            .post, "/v1/agents", token: server.tokens.admin,
-            json: agentJSON(name: "coder", namespace: "ai-agents", serviceAccount: "coding-agent", owner: "platform-team"))
+            .post,
+            "/v1/agents",
+            token: server.tokens.admin,
+            json: agentJSON(name: "coder", namespace: "ai-agents", serviceAccount: "coding-agent", owner: "platform-team")
+        )
         let id = try #require(created.json?["id"] as? Int, "\(created.text)")
         let proposed = try await client.call(
-            .post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: baselineJSON(namespace: "ai-agents", rules: agentGrants))
+            .post,
+            "/v1/agents/\(id)/baselines",
+            token: server.tokens.admin,
+            json: baselineJSON(namespace: "ai-agents", rules: agentGrants)
+        )
         #expect(proposed.status == .created, "\(proposed.text)")
         let approved = try await client.call(.post, "/v1/agents/\(id)/baselines/1/approve", token: server.tokens.reviewer, json: "{}")
         #expect(approved.status == .ok, "\(approved.text)")
@@ -30,7 +37,12 @@ struct AttestationAPITests {
 
     static func upload(_ client: any TestClientProtocol, _ server: TestServer, _ yaml: String) async throws -> Int {
         let response = try await client.call(
-            .post, "/v1/clusters/prod/snapshots", token: server.tokens.collector, bytes: Array(yaml.utf8), contentType: "application/yaml")
+            .post,
+            "/v1/clusters/prod/snapshots",
+            token: server.tokens.collector,
+            bytes: Array(yaml.utf8),
+            contentType: "application/yaml"
+        )
         #expect(response.status == .created, "\(response.text)")
         return try #require(response.json?["id"] as? Int)
     }
@@ -80,7 +92,10 @@ struct AttestationAPITests {
             let report = try #require(json.json)
             let all = Self.findings(report)
             #expect(Self.has(all, id: "DRIFT-001", severity: "high", object: "extra-secrets"), "an extra RoleBinding")
-            #expect(Self.has(all, id: "DRIFT-001", severity: "high", object: "all-serviceaccounts-read-nodes"), "a ClusterRoleBinding through a group")
+            #expect(
+                Self.has(all, id: "DRIFT-001", severity: "high", object: "all-serviceaccounts-read-nodes"),
+                "a ClusterRoleBinding through a group"
+            )
             #expect(Self.has(all, id: "WDN-RBAC-010", severity: "high"), "an aggregated role that gains secrets")
             #expect(Self.has(all, id: "WDN-POD-001", severity: "high", object: "rogue"), "a pod without the restricted profile")
             #expect(Self.has(all, id: "WDN-NET-001", severity: "high", object: "rogue"), "a missing NetworkPolicy")
@@ -100,11 +115,19 @@ struct AttestationAPITests {
             let csv = try await client.call(.get, "/v1/attestations/\(id)", token: server.tokens.auditor, headers: ["Accept": "text/csv"])
             #expect(csv.text.contains("DRIFT-001") && csv.text.contains("\r\n"))
             let sarif = try await client.call(
-                .get, "/v1/attestations/\(id)", token: server.tokens.auditor, headers: ["Accept": "application/sarif+json"])
+                .get,
+                "/v1/attestations/\(id)",
+                token: server.tokens.auditor,
+                headers: ["Accept": "application/sarif+json"]
+            )
             #expect(sarif.headers[.contentType]?.hasPrefix("application/sarif+json") == true)
             #expect(sarif.json?["version"] as? String == "2.1.0")
             let preferred = try await client.call(
-                .get, "/v1/attestations/\(id)", token: server.tokens.auditor, headers: ["Accept": "text/markdown;q=0.5, text/html"])
+                .get,
+                "/v1/attestations/\(id)",
+                token: server.tokens.auditor,
+                headers: ["Accept": "text/markdown;q=0.5, text/html"]
+            )
             #expect(preferred.headers[.contentType]?.hasPrefix("text/html") == true)
 
             // The envelope verifies here, with the key Warden publishes, and fails when changed.
@@ -117,7 +140,8 @@ struct AttestationAPITests {
             #expect(env["payloadType"] as? String == "application/vnd.in-toto+json")
             #expect(((env["signatures"] as? [[String: Any]])?.first?["keyid"] as? String) == testSigningKey.keyid)
             let statement = try #require(
-                (try? JSONSerialization.jsonObject(with: Data(base64Encoded: env["payload"] as? String ?? "") ?? Data())) as? [String: Any])
+                (try? JSONSerialization.jsonObject(with: Data(base64Encoded: env["payload"] as? String ?? "") ?? Data())) as? [String: Any]
+            )
             #expect(statement["_type"] as? String == "https://in-toto.io/Statement/v1")
             let predicate = try #require(statement["predicate"] as? [String: Any])
             #expect(predicate["reportId"] as? Int == id)
@@ -155,14 +179,20 @@ struct AttestationAPITests {
             try Data(envelope.body.readableBytesView).write(to: dir.appendingPathComponent("envelope.json"))
             try Data(tamperedText.utf8).write(to: dir.appendingPathComponent("tampered.json"))
             try Data(bytes).write(to: dir.appendingPathComponent("report.json"))
-            let ok = try WardenCLI.run(["verify", "--key", dir.appendingPathComponent("key.pem").path,
-                                               "--report", dir.appendingPathComponent("report.json").path, dir.appendingPathComponent("envelope.json").path])
+            let ok = try WardenCLI.run([
+                "verify", "--key", dir.appendingPathComponent("key.pem").path,
+                "--report", dir.appendingPathComponent("report.json").path, dir.appendingPathComponent("envelope.json").path,
+            ])
             #expect(ok.status == 0, "\(ok.output)")
             #expect(ok.output.contains("verified") && ok.output.contains("report digest matches"))
-            let bad = try WardenCLI.run(["verify", "--key", dir.appendingPathComponent("key.pem").path, dir.appendingPathComponent("tampered.json").path])
+            let bad = try WardenCLI.run([
+                "verify", "--key", dir.appendingPathComponent("key.pem").path, dir.appendingPathComponent("tampered.json").path,
+            ])
             #expect(bad.status == 1, "\(bad.output)")
-            let wrongReport = try WardenCLI.run(["verify", "--key", dir.appendingPathComponent("key.pem").path,
-                                                        "--report", dir.appendingPathComponent("key.pem").path, dir.appendingPathComponent("envelope.json").path])
+            let wrongReport = try WardenCLI.run([
+                "verify", "--key", dir.appendingPathComponent("key.pem").path,
+                "--report", dir.appendingPathComponent("key.pem").path, dir.appendingPathComponent("envelope.json").path,
+            ])
             #expect(wrongReport.status == 1)
         }
     }
@@ -177,21 +207,52 @@ struct AttestationAPITests {
             expectProblem(try await client.call(.post, "/v1/clusters/prod/attestations", token: server.tokens.collector), status: 403)
             #expect(try await rowCounts(server) == before)
             let other = try await client.call(
-                .post, "/v1/clusters/staging/snapshots", token: server.tokens.admin, bytes: Array(try Self.fixture("attestation-clean.yaml").utf8),
-                contentType: "application/yaml")
+                .post,
+                "/v1/clusters/staging/snapshots",
+                token: server.tokens.admin,
+                bytes: Array(try Self.fixture("attestation-clean.yaml").utf8),
+                contentType: "application/yaml"
+            )
             let otherID = try #require(other.json?["id"] as? Int)
             let counts = try await rowCounts(server)
-            #expect(pointers(expectProblem(
-                try await client.call(.post, "/v1/clusters/prod/attestations", token: server.tokens.auditor, json: #"{"snapshotId":\#(otherID)}"#),
-                status: 400)) == ["/snapshotId"])
-            expectProblem(try await client.call(.post, "/v1/clusters/prod/attestations", token: server.tokens.auditor, json: #"{"snapshotId":99999}"#), status: 404)
-            expectProblem(try await client.call(.post, "/v1/clusters/prod/attestations", token: server.tokens.auditor, json: #"{"snapshotId":"x"}"#), status: 400)
-            expectProblem(try await client.call(.post, "/v1/clusters/prod/attestations", token: server.tokens.auditor, json: #"{"snapshot":1}"#), status: 400)
+            #expect(
+                pointers(
+                    expectProblem(
+                        try await client.call(
+                            .post,
+                            "/v1/clusters/prod/attestations",
+                            token: server.tokens.auditor,
+                            json: #"{"snapshotId":\#(otherID)}"#
+                        ),
+                        status: 400
+                    )
+                ) == ["/snapshotId"]
+            )
+            expectProblem(
+                try await client.call(.post, "/v1/clusters/prod/attestations", token: server.tokens.auditor, json: #"{"snapshotId":99999}"#),
+                status: 404
+            )
+            expectProblem(
+                try await client.call(.post, "/v1/clusters/prod/attestations", token: server.tokens.auditor, json: #"{"snapshotId":"x"}"#),
+                status: 400
+            )
+            expectProblem(
+                try await client.call(.post, "/v1/clusters/prod/attestations", token: server.tokens.auditor, json: #"{"snapshot":1}"#),
+                status: 400
+            )
             #expect(try await rowCounts(server) == counts)
             expectProblem(try await client.call(.get, "/v1/attestations/99999", token: server.tokens.auditor), status: 404)
             expectProblem(try await client.call(.get, "/v1/attestations/99999/envelope", token: server.tokens.auditor), status: 404)
             expectProblem(try await client.call(.get, "/v1/attestations/1/diff", token: server.tokens.auditor), status: 400)
-            expectProblem(try await client.call(.post, "/v1/attestations/verify", token: server.tokens.auditor, json: #"{"payload":"!!","payloadType":"x","signatures":[]}"#), status: 400)
+            expectProblem(
+                try await client.call(
+                    .post,
+                    "/v1/attestations/verify",
+                    token: server.tokens.auditor,
+                    json: #"{"payload":"!!","payloadType":"x","signatures":[]}"#
+                ),
+                status: 400
+            )
             expectProblem(try await client.call(.post, "/v1/attestations/verify", token: server.tokens.auditor, json: "{"), status: 400)
         }
     }

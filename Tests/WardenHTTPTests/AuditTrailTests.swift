@@ -8,11 +8,21 @@ struct AuditTrailTests {
     @Test func everyChangeIsRecordedAndChained() async throws {
         try await withLiveServer { server, client in
             let created = try await client.call(
-                .post, "/v1/agents", token: server.tokens.admin, json: agentJSON(), headers: ["X-Request-Id": "req-create"])
+                .post,
+                "/v1/agents",
+                token: server.tokens.admin,
+                json: agentJSON(),
+                headers: ["X-Request-Id": "req-create"]
+            )
             let id = try #require(created.json?["id"] as? Int)
             _ = try await client.call(
-                .patch, "/v1/agents/\(id)", token: server.tokens.admin, json: #"{"owner":"x"}"#, contentType: "application/merge-patch+json",
-                headers: ["If-Match": "*"])
+                .patch,
+                "/v1/agents/\(id)",
+                token: server.tokens.admin,
+                json: #"{"owner":"x"}"#,
+                contentType: "application/merge-patch+json",
+                headers: ["If-Match": "*"]
+            )
             _ = try await client.call(.delete, "/v1/agents/\(id)", token: server.tokens.admin)
 
             let events = try await client.call(.get, "/v1/audit-events?target=agent/\(id)", token: server.tokens.auditor)

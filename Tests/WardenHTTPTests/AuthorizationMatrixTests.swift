@@ -27,27 +27,42 @@ struct AuthorizationMatrixTests {
         Case(operation: "listAgents", method: .get, path: "/v1/agents"),
         Case(operation: "getAgent", method: .get, path: "/v1/agents/999999"),
         Case(
-            operation: "updateAgent", method: .patch, path: "/v1/agents/999999", body: "{}", contentType: "application/merge-patch+json",
-            headers: ["If-Match": "*"]),
+            operation: "updateAgent",
+            method: .patch,
+            path: "/v1/agents/999999",
+            body: "{}",
+            contentType: "application/merge-patch+json",
+            headers: ["If-Match": "*"]
+        ),
         Case(operation: "retireAgent", method: .delete, path: "/v1/agents/999999"),
         Case(operation: "listAuditEvents", method: .get, path: "/v1/audit-events"),
         Case(operation: "verifyAuditEvents", method: .get, path: "/v1/audit-events/verify"),
         Case(
-            operation: "createSnapshot", method: .post, path: "/v1/clusters/prod/snapshots",
-            body: #"{"apiVersion":"v1","kind":"List","items":[]}"#),
+            operation: "createSnapshot",
+            method: .post,
+            path: "/v1/clusters/prod/snapshots",
+            body: #"{"apiVersion":"v1","kind":"List","items":[]}"#
+        ),
         Case(operation: "listSnapshots", method: .get, path: "/v1/clusters/prod/snapshots"),
         Case(operation: "getSnapshot", method: .get, path: "/v1/snapshots/999999"),
         Case(operation: "getSnapshotContent", method: .get, path: "/v1/snapshots/999999/content"),
         Case(
-            operation: "reviewSubjectAccess", method: .post, path: "/v1/snapshots/999999/subjectaccessreviews",
-            body: #"{"spec":{"user":"u","resourceAttributes":{"verb":"get","resource":"pods"}}}"#),
+            operation: "reviewSubjectAccess",
+            method: .post,
+            path: "/v1/snapshots/999999/subjectaccessreviews",
+            body: #"{"spec":{"user":"u","resourceAttributes":{"verb":"get","resource":"pods"}}}"#
+        ),
         Case(operation: "canI", method: .get, path: "/v1/snapshots/999999/can-i?as=u&verb=get&resource=pods"),
         Case(operation: "whoCan", method: .get, path: "/v1/snapshots/999999/who-can?verb=get&resource=pods"),
         Case(operation: "getPermissions", method: .get, path: "/v1/snapshots/999999/permissions?as=u"),
         Case(operation: "listGuardrails", method: .get, path: "/v1/guardrails"),
         Case(
-            operation: "checkGuardrails", method: .post, path: "/v1/guardrails/check", body: "apiVersion: v1\nkind: List\nitems: []\n",
-            contentType: "application/yaml"),
+            operation: "checkGuardrails",
+            method: .post,
+            path: "/v1/guardrails/check",
+            body: "apiVersion: v1\nkind: List\nitems: []\n",
+            contentType: "application/yaml"
+        ),
         Case(operation: "proposeBaseline", method: .post, path: "/v1/agents/999999/baselines", body: baselineJSON()),
         Case(operation: "listBaselines", method: .get, path: "/v1/agents/999999/baselines"),
         Case(operation: "getBaseline", method: .get, path: "/v1/agents/999999/baselines/1"),
@@ -56,21 +71,31 @@ struct AuthorizationMatrixTests {
         Case(operation: "getCurrentBaseline", method: .get, path: "/v1/agents/999999/baseline"),
         Case(operation: "getAgentManifests", method: .get, path: "/v1/agents/999999/manifests"),
         Case(
-            operation: "createException", method: .post, path: "/v1/agents/999999/exceptions",
-            body: #"{"ruleId":"WDN-RBAC-026","justification":"j","expiresAt":"2999-01-01T00:00:00Z"}"#),
+            operation: "createException",
+            method: .post,
+            path: "/v1/agents/999999/exceptions",
+            body: #"{"ruleId":"WDN-RBAC-026","justification":"j","expiresAt":"2999-01-01T00:00:00Z"}"#
+        ),
         Case(operation: "listExceptions", method: .get, path: "/v1/agents/999999/exceptions"),
         Case(operation: "revokeException", method: .delete, path: "/v1/agents/999999/exceptions/1"),
         Case(operation: "getReviewPolicy", method: .get, path: "/v1/review-policy"),
         Case(
-            operation: "updateReviewPolicy", method: .put, path: "/v1/review-policy",
-            body: #"{"intervalDays":{"critical":30,"high":90,"medium":180,"low":365},"reminderOffsetsDays":[14,7,3,1,0],"overdueRepeatDays":1,"escalateAfterDays":7,"noResponse":"no_change"}"#),
+            operation: "updateReviewPolicy",
+            method: .put,
+            path: "/v1/review-policy",
+            body:
+                #"{"intervalDays":{"critical":30,"high":90,"medium":180,"low":365},"reminderOffsetsDays":[14,7,3,1,0],"overdueRepeatDays":1,"escalateAfterDays":7,"noResponse":"no_change"}"#
+        ),
         Case(operation: "openReview", method: .post, path: "/v1/agents/999999/reviews"),
         Case(operation: "listReviews", method: .get, path: "/v1/reviews"),
         Case(operation: "getReview", method: .get, path: "/v1/reviews/999999"),
         Case(operation: "decideReview", method: .post, path: "/v1/reviews/999999/decision", body: #"{"decision":"certify"}"#),
         Case(
-            operation: "createNotificationChannel", method: .post, path: "/v1/notification-channels",
-            body: #"{"name":"n","url":"https://example.com/hook","secret":"0123456789abcdef","events":["review.opened"]}"#),
+            operation: "createNotificationChannel",
+            method: .post,
+            path: "/v1/notification-channels",
+            body: #"{"name":"n","url":"https://example.com/hook","secret":"0123456789abcdef","events":["review.opened"]}"#
+        ),
         Case(operation: "listNotificationChannels", method: .get, path: "/v1/notification-channels"),
         Case(operation: "deleteNotificationChannel", method: .delete, path: "/v1/notification-channels/999999"),
         Case(operation: "listDeliveries", method: .get, path: "/v1/deliveries"),
@@ -81,13 +106,19 @@ struct AuthorizationMatrixTests {
         Case(operation: "getAttestationEnvelope", method: .get, path: "/v1/attestations/999999/envelope"),
         Case(operation: "diffAttestations", method: .get, path: "/v1/attestations/999999/diff?against=1"),
         Case(
-            operation: "verifyAttestation", method: .post, path: "/v1/attestations/verify",
-            body: #"{"payload":"e30=","payloadType":"application/vnd.in-toto+json","signatures":[{"keyid":"k","sig":"AAAA"}]}"#),
+            operation: "verifyAttestation",
+            method: .post,
+            path: "/v1/attestations/verify",
+            body: #"{"payload":"e30=","payloadType":"application/vnd.in-toto+json","signatures":[{"keyid":"k","sig":"AAAA"}]}"#
+        ),
         Case(operation: "listAttestationKeys", method: .get, path: "/v1/attestation-keys"),
     ]
 
     @Test func everyOperationInTheContractIsInTheMatrix() throws {
-        let spec = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../openapi.yaml"), encoding: .utf8)
+        let spec = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../openapi.yaml"),
+            encoding: .utf8
+        )
         let ids = spec.split(separator: "\n").compactMap { line -> String? in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard trimmed.hasPrefix("operationId:") else { return nil }
@@ -103,7 +134,13 @@ struct AuthorizationMatrixTests {
         try await withLiveServer { server, client in
             for role in TokenRole.allCases {
                 let response = try await client.call(
-                    c.method, c.path, token: server.tokens.token(for: role), json: c.body, contentType: c.contentType, headers: c.headers)
+                    c.method,
+                    c.path,
+                    token: server.tokens.token(for: role),
+                    json: c.body,
+                    contentType: c.contentType,
+                    headers: c.headers
+                )
                 let allowed = AccessPolicy.table[c.operation]?.contains(role) ?? false
                 if allowed {
                     #expect(![401, 403].contains(response.status.code), "\(role) on \(c.operation): \(response.text)")
@@ -137,7 +174,11 @@ struct AuthorizationMatrixTests {
             }
 
             let created = try await client.call(
-                .post, "/v1/tokens", token: server.tokens.admin, json: #"{"name":"short","role":"auditor","expiresInDays":1}"#)
+                .post,
+                "/v1/tokens",
+                token: server.tokens.admin,
+                json: #"{"name":"short","role":"auditor","expiresInDays":1}"#
+            )
             #expect(created.status == .created, "\(created.text)")
             let secret = try #require(created.json?["token"] as? String)
             #expect(try await client.call(.get, "/v1/agents", token: secret).status == .ok)

@@ -7,8 +7,11 @@ import WardenTestSupport
 struct BaselineAPITests {
     static func makeAgent(_ client: any TestClientProtocol, _ server: TestServer) async throws -> Int {
         let response = try await client.call(
-            .post, "/v1/agents", token: server.tokens.admin,
-            json: agentJSON(name: "coding-agent", namespace: "ai-agents", serviceAccount: "coding-agent"))
+            .post,
+            "/v1/agents",
+            token: server.tokens.admin,
+            json: agentJSON(name: "coding-agent", namespace: "ai-agents", serviceAccount: "coding-agent")
+        )
         return try #require(response.json?["id"] as? Int)
     }
 
@@ -28,7 +31,11 @@ struct BaselineAPITests {
         try await withLiveServer { server, client in
             let id = try await Self.makeAgent(client, server)
             let proposed = try await client.call(
-                .post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: baselineJSON(namespace: "ai-agents"))
+                .post,
+                "/v1/agents/\(id)/baselines",
+                token: server.tokens.admin,
+                json: baselineJSON(namespace: "ai-agents")
+            )
             #expect(proposed.status == .created, "\(proposed.text)")
             #expect(proposed.headers[.location] == "/v1/agents/\(id)/baselines/1")
             #expect(proposed.json?["status"] as? String == "proposed")
@@ -42,19 +49,30 @@ struct BaselineAPITests {
             #expect((problem["type"] as? String)?.hasSuffix("four-eyes") == true)
             #expect((problem["detail"] as? String)?.contains("alice") == true)
 
-            let approved = try await client.call(.post, "/v1/agents/\(id)/baselines/1/approve", token: server.tokens.reviewer, json: #"{"reason":"fine"}"#)
+            let approved = try await client.call(
+                .post,
+                "/v1/agents/\(id)/baselines/1/approve",
+                token: server.tokens.reviewer,
+                json: #"{"reason":"fine"}"#
+            )
             #expect(approved.status == .ok, "\(approved.text)")
             #expect(approved.json?["status"] as? String == "approved")
             #expect(approved.json?["decidedBy"] as? String == "rita")
             let current = try await client.call(.get, "/v1/agents/\(id)/baseline", token: server.tokens.auditor)
             #expect(current.json?["version"] as? Int == 1)
             // Deciding twice is a conflict.
-            expectProblem(try await client.call(.post, "/v1/agents/\(id)/baselines/1/approve", token: server.tokens.secondAdmin, json: "{}"), status: 409)
+            expectProblem(
+                try await client.call(.post, "/v1/agents/\(id)/baselines/1/approve", token: server.tokens.secondAdmin, json: "{}"),
+                status: 409
+            )
 
             // A second version supersedes the first when approved.
             _ = try await client.call(
-                .post, "/v1/agents/\(id)/baselines", token: server.tokens.reviewer,
-                json: baselineJSON(namespace: "ai-agents", rules: #"[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]"#))
+                .post,
+                "/v1/agents/\(id)/baselines",
+                token: server.tokens.reviewer,
+                json: baselineJSON(namespace: "ai-agents", rules: #"[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]"#)
+            )
             let second = try await client.call(.post, "/v1/agents/\(id)/baselines/2/approve", token: server.tokens.admin)
             #expect(second.status == .ok, "\(second.text)")
             let history = try await client.call(.get, "/v1/agents/\(id)/baselines", token: server.tokens.auditor)
@@ -62,8 +80,10 @@ struct BaselineAPITests {
             #expect(items.map { $0["status"] as? String } == ["approved", "superseded"])
 
             let events = try await client.call(.get, "/v1/audit-events?target=baseline", token: server.tokens.auditor)
-            #expect(((events.json?["items"] as? [[String: Any]]) ?? []).compactMap { $0["action"] as? String }
-                == ["baseline.propose", "baseline.approve", "baseline.propose", "baseline.approve"])
+            #expect(
+                ((events.json?["items"] as? [[String: Any]]) ?? []).compactMap { $0["action"] as? String }
+                    == ["baseline.propose", "baseline.approve", "baseline.propose", "baseline.approve"]
+            )
         }
     }
 
@@ -72,7 +92,8 @@ struct BaselineAPITests {
             let id = try await Self.makeAgent(client, server)
             let risky = baselineJSON(
                 namespace: "ai-agents",
-                rules: #"[{"apiGroups":["rbac.authorization.k8s.io"],"resources":["roles"],"verbs":["escalate","bind"]}]"#)
+                rules: #"[{"apiGroups":["rbac.authorization.k8s.io"],"resources":["roles"],"verbs":["escalate","bind"]}]"#
+            )
             let proposed = try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: risky)
             #expect(proposed.status == .created, "\(proposed.text)")
             let findings = try #require(proposed.json?["findings"] as? [[String: Any]])
@@ -82,11 +103,19 @@ struct BaselineAPITests {
             let refused = try await client.call(.post, "/v1/agents/\(id)/baselines/1/approve", token: server.tokens.reviewer)
             let problem = expectProblem(refused, status: 409)
             #expect((problem["detail"] as? String)?.contains("WDN-RBAC-014") == true)
-            let noReason = try await client.call(.post, "/v1/agents/\(id)/baselines/1/approve", token: server.tokens.reviewer, json: #"{"acceptRisk":true}"#)
+            let noReason = try await client.call(
+                .post,
+                "/v1/agents/\(id)/baselines/1/approve",
+                token: server.tokens.reviewer,
+                json: #"{"acceptRisk":true}"#
+            )
             #expect(pointers(expectProblem(noReason, status: 400)) == ["/reason"])
             let accepted = try await client.call(
-                .post, "/v1/agents/\(id)/baselines/1/approve", token: server.tokens.reviewer,
-                json: #"{"acceptRisk":true,"reason":"break-glass agent, reviewed by security"}"#)
+                .post,
+                "/v1/agents/\(id)/baselines/1/approve",
+                token: server.tokens.reviewer,
+                json: #"{"acceptRisk":true,"reason":"break-glass agent, reviewed by security"}"#
+            )
             #expect(accepted.status == .ok, "\(accepted.text)")
             #expect(accepted.json?["acceptedRisk"] as? Bool == true)
             let events = try await client.call(.get, "/v1/audit-events?target=baseline/\(id)/1", token: server.tokens.auditor)
@@ -98,10 +127,21 @@ struct BaselineAPITests {
         try await withLiveServer { server, client in
             let id = try await Self.makeAgent(client, server)
             _ = try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: baselineJSON(namespace: "ai-agents"))
-            expectProblem(try await client.call(.post, "/v1/agents/\(id)/baselines/1/reject", token: server.tokens.reviewer, json: #"{"reason":" "}"#), status: 400)
+            expectProblem(
+                try await client.call(.post, "/v1/agents/\(id)/baselines/1/reject", token: server.tokens.reviewer, json: #"{"reason":" "}"#),
+                status: 400
+            )
             expectProblem(try await client.call(.post, "/v1/agents/\(id)/baselines/1/reject", token: server.tokens.reviewer, json: "{}"), status: 400)
-            expectProblem(try await client.call(.post, "/v1/agents/\(id)/baselines/1/reject", token: server.tokens.admin, json: #"{"reason":"mine"}"#), status: 403)
-            let rejected = try await client.call(.post, "/v1/agents/\(id)/baselines/1/reject", token: server.tokens.reviewer, json: #"{"reason":"too broad"}"#)
+            expectProblem(
+                try await client.call(.post, "/v1/agents/\(id)/baselines/1/reject", token: server.tokens.admin, json: #"{"reason":"mine"}"#),
+                status: 403
+            )
+            let rejected = try await client.call(
+                .post,
+                "/v1/agents/\(id)/baselines/1/reject",
+                token: server.tokens.reviewer,
+                json: #"{"reason":"too broad"}"#
+            )
             #expect(rejected.json?["status"] as? String == "rejected")
             #expect(rejected.json?["decisionReason"] as? String == "too broad")
             expectProblem(try await client.call(.post, "/v1/agents/\(id)/baselines/1/approve", token: server.tokens.secondAdmin), status: 409)
@@ -112,18 +152,32 @@ struct BaselineAPITests {
         try await withLiveServer { server, client in
             let id = try await Self.makeAgent(client, server)
             let before = try await rowCounts(server)
-            let bad = #"{"grants":[{"namespace":"Bad_NS","rules":[{"verbs":[],"resources":["pods"]}]}],"justification":"","egress":[{"cidr":"10.0.0.0/33","ports":[{"protocol":"TCP","port":443}]}]}"#
-            let problem = expectProblem(try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: bad), status: 400)
+            let bad =
+                #"{"grants":[{"namespace":"Bad_NS","rules":[{"verbs":[],"resources":["pods"]}]}],"justification":"","egress":[{"cidr":"10.0.0.0/33","ports":[{"protocol":"TCP","port":443}]}]}"#
+            let problem = expectProblem(
+                try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: bad),
+                status: 400
+            )
             let found = Set(pointers(problem))
             #expect(found.isSuperset(of: ["/grants/0/namespace", "/grants/0/rules/0/verbs", "/grants/0/rules/0/apiGroups", "/justification"]))
             #expect(found.contains { $0.hasPrefix("/egress/0") })
             let nonResource = baselineJSON(rules: #"[{"nonResourceURLs":["/metrics"],"verbs":["get"]}]"#)
-            #expect(pointers(expectProblem(try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: nonResource), status: 400))
-                == ["/grants/0/rules/0/nonResourceURLs"])
+            #expect(
+                pointers(
+                    expectProblem(
+                        try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: nonResource),
+                        status: 400
+                    )
+                )
+                    == ["/grants/0/rules/0/nonResourceURLs"]
+            )
             expectProblem(try await client.call(.post, "/v1/agents/999999/baselines", token: server.tokens.admin, json: baselineJSON()), status: 404)
             expectProblem(try await client.call(.get, "/v1/agents/\(id)/baselines/7", token: server.tokens.admin), status: 404)
             expectProblem(try await client.call(.post, "/v1/agents/\(id)/baselines/7/approve", token: server.tokens.reviewer), status: 404)
-            expectProblem(try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: #"{"grants":"all"}"#), status: 400)
+            expectProblem(
+                try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: #"{"grants":"all"}"#),
+                status: 400
+            )
             #expect(try await rowCounts(server) == before)
             _ = try await client.call(.delete, "/v1/agents/\(id)", token: server.tokens.admin)
             expectProblem(try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: baselineJSON()), status: 409)
@@ -134,7 +188,9 @@ struct BaselineAPITests {
         try await withLiveServer { server, client in
             let id = try await Self.makeAgent(client, server)
             let creates = baselineJSON(
-                namespace: "ai-agents", rules: #"[{"apiGroups":["apps"],"resources":["deployments"],"verbs":["get","create","update"]}]"#)
+                namespace: "ai-agents",
+                rules: #"[{"apiGroups":["apps"],"resources":["deployments"],"verbs":["get","create","update"]}]"#
+            )
             let proposed = try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: creates)
             let workload = try #require((proposed.json?["findings"] as? [[String: Any]])?.first { $0["ruleId"] as? String == "WDN-RBAC-026" })
             #expect(workload["excepted"] as? Bool == false)
@@ -156,14 +212,31 @@ struct BaselineAPITests {
             // Eight days later it has expired by itself.
             server.clock.advance(by: 8 * 86_400)
             let later = try await client.call(.get, "/v1/agents/\(id)/baselines/1", token: server.tokens.auditor)
-            #expect(((later.json?["findings"] as? [[String: Any]])?.first { $0["ruleId"] as? String == "WDN-RBAC-026" })?["excepted"] as? Bool == false)
+            #expect(
+                ((later.json?["findings"] as? [[String: Any]])?.first { $0["ruleId"] as? String == "WDN-RBAC-026" })?["excepted"] as? Bool == false
+            )
             let list = try await client.call(.get, "/v1/agents/\(id)/exceptions", token: server.tokens.auditor)
             #expect(((list.json?["items"] as? [[String: Any]])?.first)?["active"] as? Bool == false)
 
-            let tooLong = #"{"ruleId":"WDN-RBAC-026","justification":"x","expiresAt":"\#(formatter.string(from: Date().addingTimeInterval(200 * 86_400)))"}"#
-            #expect(pointers(expectProblem(try await client.call(.post, "/v1/agents/\(id)/exceptions", token: server.tokens.reviewer, json: tooLong), status: 400)) == ["/expiresAt"])
+            let tooLong =
+                #"{"ruleId":"WDN-RBAC-026","justification":"x","expiresAt":"\#(formatter.string(from: Date().addingTimeInterval(200 * 86_400)))"}"#
+            #expect(
+                pointers(
+                    expectProblem(
+                        try await client.call(.post, "/v1/agents/\(id)/exceptions", token: server.tokens.reviewer, json: tooLong),
+                        status: 400
+                    )
+                ) == ["/expiresAt"]
+            )
             let unknown = #"{"ruleId":"NOPE","justification":"x","expiresAt":"\#(formatter.string(from: expires.addingTimeInterval(8 * 86_400)))"}"#
-            #expect(pointers(expectProblem(try await client.call(.post, "/v1/agents/\(id)/exceptions", token: server.tokens.reviewer, json: unknown), status: 400)) == ["/ruleId"])
+            #expect(
+                pointers(
+                    expectProblem(
+                        try await client.call(.post, "/v1/agents/\(id)/exceptions", token: server.tokens.reviewer, json: unknown),
+                        status: 400
+                    )
+                ) == ["/ruleId"]
+            )
             let revoked = try await client.call(.delete, "/v1/agents/\(id)/exceptions/\(exceptionID)", token: server.tokens.admin)
             #expect(revoked.json?["revokedBy"] as? String == "alice")
             expectProblem(try await client.call(.delete, "/v1/agents/\(id)/exceptions/999", token: server.tokens.admin), status: 404)
@@ -174,15 +247,29 @@ struct BaselineAPITests {
         try await withLiveServer { server, client in
             let before = try await rowCounts(server)
             let response = try await client.call(
-                .post, "/v1/guardrails/check", token: server.tokens.collector, bytes: Array(try Self.playbookExamples().utf8),
-                contentType: "application/yaml")
+                .post,
+                "/v1/guardrails/check",
+                token: server.tokens.collector,
+                bytes: Array(try Self.playbookExamples().utf8),
+                contentType: "application/yaml"
+            )
             #expect(response.status == .ok, "\(response.text)")
             #expect(Set(Self.ruleIDs(response.json)) == ["WDN-RBAC-026", "WDN-POD-017", "WDN-NS-002", "WDN-NET-001", "WDN-AUD-001"])
             #expect((response.json?["summary"] as? [String: Any])?["high"] as? Int ?? 0 >= 1)
             expectProblem(
-                try await client.call(.post, "/v1/guardrails/check", token: server.tokens.auditor, bytes: Array("a: [".utf8), contentType: "application/yaml"),
-                status: 400)
-            expectProblem(try await client.call(.post, "/v1/guardrails/check", token: server.tokens.auditor, bytes: [], contentType: "application/yaml"), status: 400)
+                try await client.call(
+                    .post,
+                    "/v1/guardrails/check",
+                    token: server.tokens.auditor,
+                    bytes: Array("a: [".utf8),
+                    contentType: "application/yaml"
+                ),
+                status: 400
+            )
+            expectProblem(
+                try await client.call(.post, "/v1/guardrails/check", token: server.tokens.auditor, bytes: [], contentType: "application/yaml"),
+                status: 400
+            )
             #expect(try await rowCounts(server) == before)
             let catalogue = try await client.call(.get, "/v1/guardrails", token: server.tokens.collector)
             let rules = try #require(catalogue.json?["items"] as? [[String: Any]])
@@ -195,8 +282,14 @@ struct BaselineAPITests {
         try await withLiveServer { server, client in
             let id = try await Self.makeAgent(client, server)
             expectProblem(try await client.call(.get, "/v1/agents/\(id)/manifests", token: server.tokens.auditor), status: 404)
-            let rules = #"[{"apiGroups":[""],"resources":["pods","pods/log"],"verbs":["get","list","watch"]},{"apiGroups":[""],"resources":["configmaps"],"resourceNames":["agent-settings"],"verbs":["get"]}]"#
-            _ = try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: baselineJSON(namespace: "ai-agents", rules: rules))
+            let rules =
+                #"[{"apiGroups":[""],"resources":["pods","pods/log"],"verbs":["get","list","watch"]},{"apiGroups":[""],"resources":["configmaps"],"resourceNames":["agent-settings"],"verbs":["get"]}]"#
+            _ = try await client.call(
+                .post,
+                "/v1/agents/\(id)/baselines",
+                token: server.tokens.admin,
+                json: baselineJSON(namespace: "ai-agents", rules: rules)
+            )
             _ = try await client.call(.post, "/v1/agents/\(id)/baselines/1/approve", token: server.tokens.reviewer)
             let manifests = try await client.call(.get, "/v1/agents/\(id)/manifests", token: server.tokens.auditor)
             #expect(manifests.status == .ok, "\(manifests.text)")
@@ -207,7 +300,12 @@ struct BaselineAPITests {
             }
             #expect(!yaml.contains("ClusterRole"))
             let check = try await client.call(
-                .post, "/v1/guardrails/check?agentId=\(id)", token: server.tokens.auditor, bytes: Array(yaml.utf8), contentType: "application/yaml")
+                .post,
+                "/v1/guardrails/check?agentId=\(id)",
+                token: server.tokens.auditor,
+                bytes: Array(yaml.utf8),
+                contentType: "application/yaml"
+            )
             #expect(check.status == .ok, "\(check.text)")
             #expect(Self.ruleIDs(check.json) == [], "\(check.text)")
         }

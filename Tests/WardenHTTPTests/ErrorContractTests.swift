@@ -19,28 +19,51 @@ struct ErrorContractTests {
         try await withLiveServer { server, client in
             let before = try await rowCounts(server)
             let malformed = expectProblem(
-                try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: #"{"name": "x", "#), status: 400)
+                try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: #"{"name": "x", "#),
+                status: 400
+            )
             #expect((malformed["detail"] as? String)?.isEmpty == false)
 
             let missing = expectProblem(
-                try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: #"{"name":"x"}"#), status: 400)
+                try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: #"{"name":"x"}"#),
+                status: 400
+            )
             #expect(pointers(missing).contains { $0.hasPrefix("/") })
 
             let wrongType = expectProblem(
-                try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: agentJSON().replacingOccurrences(of: #""owner":"team-a""#, with: #""owner":42"#)),
-                status: 400)
+                try await client.call(
+                    .post,
+                    "/v1/agents",
+                    token: server.tokens.admin,
+                    json: agentJSON().replacingOccurrences(of: #""owner":"team-a""#, with: #""owner":42"#)
+                ),
+                status: 400
+            )
             #expect(pointers(wrongType) == ["/owner"])
 
             let badEnum = try await client.call(
-                .post, "/v1/agents", token: server.tokens.admin, json: agentJSON(riskTier: "extreme"))
+                .post,
+                "/v1/agents",
+                token: server.tokens.admin,
+                json: agentJSON(riskTier: "extreme")
+            )
             #expect(pointers(expectProblem(badEnum, status: 400)) == ["/riskTier"])
 
             let unknownField = try await client.call(
-                .post, "/v1/agents", token: server.tokens.admin, json: agentJSON().replacingOccurrences(of: "{\"name\"", with: "{\"admin\":true,\"name\""))
+                .post,
+                "/v1/agents",
+                token: server.tokens.admin,
+                json: agentJSON().replacingOccurrences(of: "{\"name\"", with: "{\"admin\":true,\"name\"")
+            )
             expectProblem(unknownField, status: 400)
 
             let wrongContentType = try await client.call(
-                .post, "/v1/agents", token: server.tokens.admin, json: agentJSON(), contentType: "text/plain")
+                .post,
+                "/v1/agents",
+                token: server.tokens.admin,
+                json: agentJSON(),
+                contentType: "text/plain"
+            )
             expectProblem(wrongContentType, status: 415)
 
             #expect(try await rowCounts(server) == before)
@@ -81,7 +104,8 @@ struct NulTextTests {
             let before = try await rowCounts(server)
             expectProblem(try await client.call(.get, "/v1/agents?owner=a%00b", token: server.tokens.admin), status: 400)
             let id = try #require(
-                (try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: agentJSON())).json?["id"] as? Int)
+                (try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: agentJSON())).json?["id"] as? Int
+            )
             let after = try await rowCounts(server)
             let nul = baselineJSON(namespace: "agents", extra: "").replacingOccurrences(of: "reads its own pods", with: #"reads\u0000pods"#)
             expectProblem(try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: nul), status: 400)

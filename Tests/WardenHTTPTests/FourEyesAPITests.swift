@@ -26,8 +26,12 @@ struct FourEyesAPITests {
 
     /// Calls, expects a 403 four-eyes problem whose detail contains each of `mentions`, and that nothing changed.
     static func refused(
-        _ server: TestServer, status: Int = 403, slug: String = "four-eyes", mentions: [String],
-        sourceLocation: SourceLocation = #_sourceLocation, _ call: () async throws -> TestResponse
+        _ server: TestServer,
+        status: Int = 403,
+        slug: String = "four-eyes",
+        mentions: [String],
+        sourceLocation: SourceLocation = #_sourceLocation,
+        _ call: () async throws -> TestResponse
     ) async throws {
         let before = try await storedState(server)
         let problem = expectProblem(try await call(), status: status, sourceLocation: sourceLocation)
@@ -39,7 +43,13 @@ struct FourEyesAPITests {
 
     static func patch(_ client: any TestClientProtocol, _ id: Int, token: String, _ json: String) async throws -> TestResponse {
         try await client.call(
-            .patch, "/v1/agents/\(id)", token: token, json: json, contentType: "application/merge-patch+json", headers: ["If-Match": "*"])
+            .patch,
+            "/v1/agents/\(id)",
+            token: token,
+            json: json,
+            contentType: "application/merge-patch+json",
+            headers: ["If-Match": "*"]
+        )
     }
 
     @Test func tokenNamesBelongToOnePerson() async throws {
@@ -124,7 +134,8 @@ struct FourEyesAPITests {
             let id = try await BaselineAPITests.makeAgent(client, server)
             let risky = baselineJSON(
                 namespace: "ai-agents",
-                rules: #"[{"apiGroups":["rbac.authorization.k8s.io"],"resources":["roles"],"verbs":["escalate"]}]"#)
+                rules: #"[{"apiGroups":["rbac.authorization.k8s.io"],"resources":["roles"],"verbs":["escalate"]}]"#
+            )
             let proposed = try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: risky)
             #expect(proposed.status == .created, "\(proposed.text)")
             let critical = ((proposed.json?["findings"] as? [[String: Any]]) ?? []).filter { $0["severity"] as? String == "critical" }
@@ -142,7 +153,9 @@ struct FourEyesAPITests {
             let seen = try await client.call(.get, "/v1/agents/\(id)/baselines/1", token: server.tokens.auditor)
             #expect((seen.json?["findings"] as? [[String: Any]])?.first { $0["ruleId"] as? String == "WDN-RBAC-014" }?["excepted"] as? Bool == true)
             try await Self.refused(
-                server, status: 409, slug: "critical-findings",
+                server,
+                status: 409,
+                slug: "critical-findings",
                 mentions: ["WDN-RBAC-014", "made by the proposer", "\(ownID) (WDN-RBAC-014)", "\(helperID) (WDN-RBAC-014)"]
             ) {
                 try await client.call(.post, "/v1/agents/\(id)/baselines/1/approve", token: server.tokens.reviewer, json: "{}")
@@ -173,7 +186,11 @@ struct FourEyesAPITests {
                 try await client.call(.post, "/v1/reviews/\(bobsReview)/decision", token: helper, json: #"{"decision":"certify"}"#)
             }
             let certified = try await client.call(
-                .post, "/v1/reviews/\(bobsReview)/decision", token: server.tokens.reviewer, json: #"{"decision":"certify"}"#)
+                .post,
+                "/v1/reviews/\(bobsReview)/decision",
+                token: server.tokens.reviewer,
+                json: #"{"decision":"certify"}"#
+            )
             #expect(certified.status == .ok, "\(certified.text)")
         }
     }
@@ -206,7 +223,11 @@ struct FourEyesAPITests {
                 // It needs approving again, by two people.
                 _ = try await client.call(.post, "/v1/agents/\(id)/baselines", token: server.tokens.admin, json: baselineJSON())
                 let again = try await client.call(
-                    .post, "/v1/agents/\(id)/baselines/\(version + 1)/approve", token: server.tokens.reviewer, json: "{}")
+                    .post,
+                    "/v1/agents/\(id)/baselines/\(version + 1)/approve",
+                    token: server.tokens.reviewer,
+                    json: "{}"
+                )
                 #expect(again.status == .ok, "\(again.text)")
             }
         }
@@ -217,7 +238,11 @@ struct FourEyesAPITests {
             let id = try await ReviewAPITests.approvedAgent(client, server, name: "revoked", tier: "high", owner: "alice")
             let review = try #require(try await client.call(.post, "/v1/agents/\(id)/reviews", token: server.tokens.admin).json?["id"] as? Int)
             let revoked = try await client.call(
-                .post, "/v1/reviews/\(review)/decision", token: server.tokens.secondAdmin, json: #"{"decision":"revoke","notes":"unused"}"#)
+                .post,
+                "/v1/reviews/\(review)/decision",
+                token: server.tokens.secondAdmin,
+                json: #"{"decision":"revoke","notes":"unused"}"#
+            )
             #expect(revoked.status == .ok, "\(revoked.text)")
             #expect(try await ReviewAPITests.agent(client, server, id)["status"] as? String == "suspended")
 
@@ -251,7 +276,8 @@ struct FourEyesAPITests {
 
     @Test func reactivatingAfterNoResponseNeedsSomeoneButTheOwner() async throws {
         try await withLiveServer { server, client in
-            let policy = #"{"intervalDays":{"critical":10,"high":20,"medium":30,"low":40},"reminderOffsetsDays":[2,0],"overdueRepeatDays":2,"escalateAfterDays":3,"noResponse":"suspend"}"#
+            let policy =
+                #"{"intervalDays":{"critical":10,"high":20,"medium":30,"low":40},"reminderOffsetsDays":[2,0],"overdueRepeatDays":2,"escalateAfterDays":3,"noResponse":"suspend"}"#
             #expect(try await client.call(.put, "/v1/review-policy", token: server.tokens.admin, json: policy).status == .ok)
             let id = try await ReviewAPITests.approvedAgent(client, server, name: "quiet", tier: "critical", owner: "Bob")
             #expect(try await client.call(.post, "/v1/agents/\(id)/reviews", token: server.tokens.admin).status == .created)

@@ -5,8 +5,13 @@ import WardenTestSupport
 
 /// A valid agent body, with fields replaced as a test needs.
 func agentJSON(
-    name: String = "coder", cluster: String = "prod", namespace: String = "agents", serviceAccount: String = "coder",
-    owner: String = "team-a", riskTier: String = "high", labels: String = #"{"team":"a"}"#
+    name: String = "coder",
+    cluster: String = "prod",
+    namespace: String = "agents",
+    serviceAccount: String = "coder",
+    owner: String = "team-a",
+    riskTier: String = "high",
+    labels: String = #"{"team":"a"}"#
 ) -> String {
     """
     {"name":"\(name)","cluster":"\(cluster)","namespace":"\(namespace)","serviceAccount":"\(serviceAccount)",\
@@ -53,7 +58,8 @@ func storedState(_ server: TestServer) async throws -> [String: String] {
     ]
     for (table, select) in rows {
         let result = try await server.db.database.client.query(
-            .init(unsafeSQL: "SELECT coalesce(md5(string_agg(r, '|' ORDER BY r)), '') FROM (SELECT \(select)) AS s(r)")).collect()
+            .init(unsafeSQL: "SELECT coalesce(md5(string_agg(r, '|' ORDER BY r)), '') FROM (SELECT \(select)) AS s(r)")
+        ).collect()
         state[table + " rows"] = try result.first!.decode(String.self)
     }
     return state

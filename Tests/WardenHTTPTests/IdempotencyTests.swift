@@ -19,13 +19,23 @@ struct IdempotencyTests {
             #expect(try await rowCounts(server)["agents"] == 1)
 
             let different = try await client.call(
-                .post, "/v1/agents", token: server.tokens.admin, json: agentJSON(name: "other", serviceAccount: "other"), headers: key)
+                .post,
+                "/v1/agents",
+                token: server.tokens.admin,
+                json: agentJSON(name: "other", serviceAccount: "other"),
+                headers: key
+            )
             expectProblem(different, status: 422)
             #expect(try await rowCounts(server)["agents"] == 1)
 
             // Keys belong to a principal: another admin may use the same key for its own request.
             let bob = try await client.call(
-                .post, "/v1/agents", token: server.tokens.secondAdmin, json: agentJSON(name: "b", serviceAccount: "b"), headers: key)
+                .post,
+                "/v1/agents",
+                token: server.tokens.secondAdmin,
+                json: agentJSON(name: "b", serviceAccount: "b"),
+                headers: key
+            )
             #expect(bob.status == .created)
         }
     }
@@ -39,8 +49,15 @@ struct IdempotencyTests {
             let replay = try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: agentJSON(), headers: key)
             expectProblem(replay, status: 409)
             expectProblem(
-                try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: agentJSON(), headers: ["Idempotency-Key": String(repeating: "k", count: 300)]),
-                status: 400)
+                try await client.call(
+                    .post,
+                    "/v1/agents",
+                    token: server.tokens.admin,
+                    json: agentJSON(),
+                    headers: ["Idempotency-Key": String(repeating: "k", count: 300)]
+                ),
+                status: 400
+            )
         }
     }
 }

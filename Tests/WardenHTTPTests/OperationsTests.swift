@@ -40,7 +40,10 @@ struct OperationsTests {
                 if text.contains(#"http_response_status_code="400""#) { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            #expect(text.contains(#"hb_requests{http_route="/v1/agents/{id}",http_request_method="GET",http_response_status_code="400"}"#), "\(text.prefix(3000))")
+            #expect(
+                text.contains(#"hb_requests{http_route="/v1/agents/{id}",http_request_method="GET",http_response_status_code="400"}"#),
+                "\(text.prefix(3000))"
+            )
             #expect(text.contains("http_server_request_duration_bucket"))
             #expect(text.contains("warden_db_connections_in_use"))
         }

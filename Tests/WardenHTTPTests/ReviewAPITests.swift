@@ -13,7 +13,12 @@ struct ReviewAPITests {
 
     /// Registers an agent and gets its first baseline approved (alice proposes, bob approves).
     static func approvedAgent(
-        _ client: any TestClientProtocol, _ server: TestServer, name: String, tier: String, owner: String = "team-a", extra: String = ""
+        _ client: any TestClientProtocol,
+        _ server: TestServer,
+        name: String,
+        tier: String,
+        owner: String = "team-a",
+        extra: String = ""
     ) async throws -> Int {
         var body = agentJSON(name: name, namespace: "agents", serviceAccount: name, owner: owner, riskTier: tier)
         if !extra.isEmpty { body = String(body.dropLast()) + "," + extra + "}" }
@@ -32,11 +37,19 @@ struct ReviewAPITests {
 
     static func date(_ value: Any?) -> Date? { (value as? String).flatMap { ISO8601DateFormatter.withFraction.date(from: $0) } }
 
-    static func addChannel(_ client: any TestClientProtocol, _ server: TestServer, url: String, secret: String = "0123456789abcdef-secret",
-                           events: String = #"["review.opened","review.reminder","review.overdue","review.escalated","review.completed"]"#) async throws -> Int {
+    static func addChannel(
+        _ client: any TestClientProtocol,
+        _ server: TestServer,
+        url: String,
+        secret: String = "0123456789abcdef-secret",
+        events: String = #"["review.opened","review.reminder","review.overdue","review.escalated","review.completed"]"#
+    ) async throws -> Int {
         let response = try await client.call(
-            .post, "/v1/notification-channels", token: server.tokens.admin,
-            json: #"{"name":"security-team","url":"\#(url)","secret":"\#(secret)","events":\#(events)}"#)
+            .post,
+            "/v1/notification-channels",
+            token: server.tokens.admin,
+            json: #"{"name":"security-team","url":"\#(url)","secret":"\#(secret)","events":\#(events)}"#
+        )
         #expect(response.status == .created, "\(response.text)")
         #expect(response.text.contains("secret") == false)
         return try #require(response.json?["id"] as? Int)
@@ -52,7 +65,10 @@ struct ReviewAPITests {
             if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
         }
         guard let t = fields["t"], let v1 = fields["v1"] else { return false }
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(t.utf8) + Data(".".utf8) + Data(received.body), using: SymmetricKey(data: Data(secret.utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data(t.utf8) + Data(".".utf8) + Data(received.body),
+            using: SymmetricKey(data: Data(secret.utf8))
+        )
         return mac.map { String(format: "%02x", $0) }.joined() == v1
     }
 
@@ -137,7 +153,11 @@ struct ReviewAPITests {
 
             // Certified by a reviewer: completed, and the next review is 30 days from the decision.
             let decided = try await client.call(
-                .post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.reviewer, json: #"{"decision":"certify"}"#)
+                .post,
+                "/v1/reviews/\(reviewID)/decision",
+                token: server.tokens.reviewer,
+                json: #"{"decision":"certify"}"#
+            )
             #expect(decided.status == .ok, "\(decided.text)")
             #expect(decided.json?["status"] as? String == "completed")
             #expect((decided.json?["decision"] as? [String: Any])?["reviewer"] as? String == "rita")
@@ -148,7 +168,8 @@ struct ReviewAPITests {
             // A decision never changes.
             expectProblem(
                 try await client.call(.post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.admin, json: #"{"decision":"certify"}"#),
-                status: 409)
+                status: 409
+            )
 
             // Months later every tier has had its review opened; low opens last.
             server.clock.advance(by: 340 * Self.day)
@@ -164,7 +185,8 @@ struct ReviewAPITests {
         defer { receiver.stop() }
         try await withLiveServer { server, client in
             _ = try await Self.addChannel(client, server, url: receiver.url, events: #"["review.escalated"]"#)
-            let policy = #"{"intervalDays":{"critical":10,"high":20,"medium":30,"low":40},"reminderOffsetsDays":[2,0],"overdueRepeatDays":2,"escalateAfterDays":3,"noResponse":"suspend"}"#
+            let policy =
+                #"{"intervalDays":{"critical":10,"high":20,"medium":30,"low":40},"reminderOffsetsDays":[2,0],"overdueRepeatDays":2,"escalateAfterDays":3,"noResponse":"suspend"}"#
             let put = try await client.call(.put, "/v1/review-policy", token: server.tokens.admin, json: policy)
             #expect(put.status == .ok, "\(put.text)")
             #expect(try await client.call(.get, "/v1/review-policy", token: server.tokens.admin).json?["noResponse"] as? String == "suspend")
@@ -199,7 +221,11 @@ struct ReviewAPITests {
             let id = try await Self.approvedAgent(client, server, name: "ritas-agent", tier: "high", owner: "rita")
             // With a snapshot of the cluster, the evidence includes what the ServiceAccount holds there.
             let snapshot = try await client.call(
-                .post, "/v1/clusters/prod/snapshots", token: server.tokens.collector, json: SnapshotFixtures.cluster)
+                .post,
+                "/v1/clusters/prod/snapshots",
+                token: server.tokens.collector,
+                json: SnapshotFixtures.cluster
+            )
             #expect(snapshot.status == .created, "\(snapshot.text)")
             let opened = try await client.call(.post, "/v1/agents/\(id)/reviews", token: server.tokens.admin)
             let reviewID = try #require(opened.json?["id"] as? Int)
@@ -208,31 +234,70 @@ struct ReviewAPITests {
             #expect((evidence["permissions"] as? [String: Any])?["user"] as? String == "system:serviceaccount:agents:ritas-agent")
             #expect(((evidence["permissions"] as? [String: Any])?["groups"] as? [String])?.contains("system:serviceaccounts:agents") == true)
             let before = try await rowCounts(server)
-            let own = try await client.call(.post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.reviewer, json: #"{"decision":"certify"}"#)
+            let own = try await client.call(
+                .post,
+                "/v1/reviews/\(reviewID)/decision",
+                token: server.tokens.reviewer,
+                json: #"{"decision":"certify"}"#
+            )
             #expect((expectProblem(own, status: 403)["type"] as? String)?.hasSuffix("four-eyes") == true)
             // Notes are required for revoke and modify; modify needs a baseline; certify takes none.
-            #expect(pointers(expectProblem(
-                try await client.call(.post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.admin, json: #"{"decision":"revoke"}"#),
-                status: 400)) == ["/notes"])
-            #expect(Set(pointers(expectProblem(
-                try await client.call(.post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.admin, json: #"{"decision":"modify"}"#),
-                status: 400))) == ["/notes", "/baseline"])
+            #expect(
+                pointers(
+                    expectProblem(
+                        try await client.call(.post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.admin, json: #"{"decision":"revoke"}"#),
+                        status: 400
+                    )
+                ) == ["/notes"]
+            )
+            #expect(
+                Set(
+                    pointers(
+                        expectProblem(
+                            try await client.call(
+                                .post,
+                                "/v1/reviews/\(reviewID)/decision",
+                                token: server.tokens.admin,
+                                json: #"{"decision":"modify"}"#
+                            ),
+                            status: 400
+                        )
+                    )
+                ) == ["/notes", "/baseline"]
+            )
             expectProblem(
-                try await client.call(.post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.admin,
-                                      json: #"{"decision":"certify","baseline":\#(baselineJSON())}"#), status: 400)
+                try await client.call(
+                    .post,
+                    "/v1/reviews/\(reviewID)/decision",
+                    token: server.tokens.admin,
+                    json: #"{"decision":"certify","baseline":\#(baselineJSON())}"#
+                ),
+                status: 400
+            )
             expectProblem(
                 try await client.call(.post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.admin, json: #"{"decision":"approve"}"#),
-                status: 400)
-            expectProblem(try await client.call(.post, "/v1/reviews/999/decision", token: server.tokens.admin, json: #"{"decision":"certify"}"#), status: 404)
-            expectProblem(try await client.call(.post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.auditor, json: #"{"decision":"certify"}"#), status: 403)
+                status: 400
+            )
+            expectProblem(
+                try await client.call(.post, "/v1/reviews/999/decision", token: server.tokens.admin, json: #"{"decision":"certify"}"#),
+                status: 404
+            )
+            expectProblem(
+                try await client.call(.post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.auditor, json: #"{"decision":"certify"}"#),
+                status: 403
+            )
             #expect(try await rowCounts(server) == before)
             let still = try await client.call(.get, "/v1/reviews/\(reviewID)", token: server.tokens.auditor)
             #expect(still.json?["status"] as? String == "open")
 
             // modify: a new proposal, which then needs someone else's approval.
             let modified = try await client.call(
-                .post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.admin,
-                json: #"{"decision":"modify","notes":"drop watch","baseline":\#(baselineJSON(rules: #"[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list"]}]"#))}"#)
+                .post,
+                "/v1/reviews/\(reviewID)/decision",
+                token: server.tokens.admin,
+                json:
+                    #"{"decision":"modify","notes":"drop watch","baseline":\#(baselineJSON(rules: #"[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list"]}]"#))}"#
+            )
             #expect(modified.status == .ok, "\(modified.text)")
             #expect((modified.json?["decision"] as? [String: Any])?["proposedBaselineVersion"] as? Int == 2)
             let v2 = try await client.call(.get, "/v1/agents/\(id)/baselines/2", token: server.tokens.auditor)
@@ -244,7 +309,11 @@ struct ReviewAPITests {
             let second = try await client.call(.post, "/v1/agents/\(id)/reviews", token: server.tokens.admin)
             let secondID = try #require(second.json?["id"] as? Int)
             let revoked = try await client.call(
-                .post, "/v1/reviews/\(secondID)/decision", token: server.tokens.admin, json: #"{"decision":"revoke","notes":"no longer needed"}"#)
+                .post,
+                "/v1/reviews/\(secondID)/decision",
+                token: server.tokens.admin,
+                json: #"{"decision":"revoke","notes":"no longer needed"}"#
+            )
             #expect(revoked.status == .ok, "\(revoked.text)")
             #expect(try await Self.agent(client, server, id)["status"] as? String == "suspended")
             // Completed reviews cannot be rewritten, even from SQL.
@@ -265,8 +334,11 @@ struct ReviewAPITests {
             let opened = try await client.call(.post, "/v1/agents/\(id)/reviews", token: server.tokens.admin)
             let reviewID = try #require(opened.json?["id"] as? Int)
             _ = try await client.call(
-                .post, "/v1/reviews/\(reviewID)/decision", token: server.tokens.reviewer,
-                json: #"{"decision":"certify","notes":"ok, \"checked\"\n=HYPERLINK(1)"}"#)
+                .post,
+                "/v1/reviews/\(reviewID)/decision",
+                token: server.tokens.reviewer,
+                json: #"{"decision":"certify","notes":"ok, \"checked\"\n=HYPERLINK(1)"}"#
+            )
             let csv = try await client.call(.get, "/v1/reviews", token: server.tokens.auditor, headers: ["Accept": "text/csv"])
             #expect(csv.status == .ok)
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
@@ -276,7 +348,12 @@ struct ReviewAPITests {
             #expect(csv.text.contains(",csv-agent,prod,agents,csv-agent,team-a,low,completed,false,on_demand,alice,"))
             #expect(csv.text.hasSuffix("\r\n"))
             // JSON stays the default.
-            let json = try await client.call(.get, "/v1/reviews", token: server.tokens.auditor, headers: ["Accept": "application/json, text/csv;q=0.5"])
+            let json = try await client.call(
+                .get,
+                "/v1/reviews",
+                token: server.tokens.auditor,
+                headers: ["Accept": "application/json, text/csv;q=0.5"]
+            )
             #expect(json.json?["items"] != nil)
         }
     }
@@ -322,7 +399,8 @@ struct ReviewAPITests {
     @Test func badInputChangesNothing() async throws {
         try await withLiveServer { server, client in
             let before = try await rowCounts(server)
-            let bad = #"{"intervalDays":{"critical":0,"high":20,"medium":30,"low":40},"reminderOffsetsDays":[3,3],"overdueRepeatDays":0,"escalateAfterDays":-1,"noResponse":"no_change"}"#
+            let bad =
+                #"{"intervalDays":{"critical":0,"high":20,"medium":30,"low":40},"reminderOffsetsDays":[3,3],"overdueRepeatDays":0,"escalateAfterDays":-1,"noResponse":"no_change"}"#
             let problem = expectProblem(try await client.call(.put, "/v1/review-policy", token: server.tokens.admin, json: bad), status: 400)
             #expect(!pointers(problem).isEmpty)
             expectProblem(try await client.call(.put, "/v1/review-policy", token: server.tokens.admin, json: #"{"intervalDays":{}}"#), status: 400)
@@ -348,13 +426,23 @@ struct ReviewAPITests {
             let id = try #require(try await client.call(.post, "/v1/agents", token: server.tokens.admin, json: agentJSON()).json?["id"] as? Int)
             let etag = try await client.call(.get, "/v1/agents/\(id)", token: server.tokens.admin).headers[.eTag] ?? ""
             let patch = try await client.call(
-                .patch, "/v1/agents/\(id)", token: server.tokens.admin, json: #"{"reviewIntervalDays":0,"nextReviewDue":"soon","escalationContact":true}"#,
-                contentType: "application/merge-patch+json", headers: ["If-Match": etag])
+                .patch,
+                "/v1/agents/\(id)",
+                token: server.tokens.admin,
+                json: #"{"reviewIntervalDays":0,"nextReviewDue":"soon","escalationContact":true}"#,
+                contentType: "application/merge-patch+json",
+                headers: ["If-Match": etag]
+            )
             #expect(Set(pointers(expectProblem(patch, status: 400))) == ["/reviewIntervalDays", "/nextReviewDue", "/escalationContact"])
             // An admin may line the due date up with a quarter end, and clear it again.
             let set = try await client.call(
-                .patch, "/v1/agents/\(id)", token: server.tokens.admin, json: #"{"nextReviewDue":"2027-03-31T00:00:00Z","reviewIntervalDays":91}"#,
-                contentType: "application/merge-patch+json", headers: ["If-Match": etag])
+                .patch,
+                "/v1/agents/\(id)",
+                token: server.tokens.admin,
+                json: #"{"nextReviewDue":"2027-03-31T00:00:00Z","reviewIntervalDays":91}"#,
+                contentType: "application/merge-patch+json",
+                headers: ["If-Match": etag]
+            )
             #expect(set.status == .ok, "\(set.text)")
             #expect(set.json?["nextReviewDue"] as? String == "2027-03-31T00:00:00.000Z")
             #expect(set.json?["reviewIntervalDays"] as? Int == 91)

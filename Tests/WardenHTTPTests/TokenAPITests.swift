@@ -8,7 +8,11 @@ struct TokenAPITests {
     @Test func secretIsShownOnceAndStoredOnlyAsAHash() async throws {
         try await withLiveServer { server, client in
             let created = try await client.call(
-                .post, "/v1/tokens", token: server.tokens.admin, json: #"{"name":"snapshot-job","role":"collector","clusters":["prod"]}"#)
+                .post,
+                "/v1/tokens",
+                token: server.tokens.admin,
+                json: #"{"name":"snapshot-job","role":"collector","clusters":["prod"]}"#
+            )
             #expect(created.status == .created, "\(created.text)")
             let secret = try #require(created.json?["token"] as? String)
             #expect(secret.hasPrefix("wdn_") && secret.count == 47)
@@ -36,7 +40,12 @@ struct TokenAPITests {
             let before = try await rowCounts(server)
             let collector = try await client.call(.post, "/v1/tokens", token: server.tokens.admin, json: #"{"name":"c","role":"collector"}"#)
             #expect(pointers(expectProblem(collector, status: 400)) == ["/clusters"])
-            let expiry = try await client.call(.post, "/v1/tokens", token: server.tokens.admin, json: #"{"name":"c","role":"admin","expiresInDays":0}"#)
+            let expiry = try await client.call(
+                .post,
+                "/v1/tokens",
+                token: server.tokens.admin,
+                json: #"{"name":"c","role":"admin","expiresInDays":0}"#
+            )
             #expect(pointers(expectProblem(expiry, status: 400)) == ["/expiresInDays"])
             let role = try await client.call(.post, "/v1/tokens", token: server.tokens.admin, json: #"{"name":"c","role":"root"}"#)
             #expect(pointers(expectProblem(role, status: 400)) == ["/role"])

@@ -2,8 +2,9 @@ import Foundation
 import PostgresNIO
 import Testing
 import WardenCore
-@testable import WardenStore
 import WardenTestSupport
+
+@testable import WardenStore
 
 /// AgentStore.get shares queries between concurrent reads; one agent whose row cannot be read
 /// must fail only its own reads, never the reads it happened to share a query with.
@@ -16,8 +17,17 @@ import WardenTestSupport
         var ids: [Int64] = []
         for n in 0..<3 {
             let agent = try await agents.create(
-                AgentFields(name: "a\(n)", cluster: "prod", namespace: "agents", serviceAccount: "a\(n)", owner: "team-a", purpose: "test", riskTier: .low),
-                context: context)
+                AgentFields(
+                    name: "a\(n)",
+                    cluster: "prod",
+                    namespace: "agents",
+                    serviceAccount: "a\(n)",
+                    owner: "team-a",
+                    purpose: "test",
+                    riskTier: .low
+                ),
+                context: context
+            )
             ids.append(agent.id)
         }
         let broken = ids[0]

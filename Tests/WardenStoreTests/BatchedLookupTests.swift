@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+
 @testable import WardenStore
 
 /// What BatchedLookup promises: every read is answered by a fetch that started after it was
@@ -37,7 +38,12 @@ import Testing
         }
 
         func hold(_ on: Bool) { state.withLock { $0.holding = on } }
-        func release() { for c in state.withLock({ s in defer { s.held = [] }; return s.held }) { c.resume() } }
+        func release() {
+            for c in state.withLock({ s in
+                defer { s.held = [] }
+                return s.held
+            }) { c.resume() }
+        }
         var started: Int { state.withLock { $0.started } }
         var heldCount: Int { state.withLock { $0.held.count } }
     }
@@ -143,7 +149,8 @@ import Testing
     }
 
     @Test func consecutiveBatchesShareOneSession() async throws {
-        let source = Source(), sessions = Sessions()
+        let source = Source()
+        let sessions = Sessions()
         let lookup = sessions.lookup(source, maxBatch: 1)
         let readers = await queue([2, 4, 6], behind: lookup, source)
         for reader in readers { _ = try await reader.value }
@@ -152,7 +159,8 @@ import Testing
     }
 
     @Test func aFailedFetchEndsItsSessionAndTheNextBatchOpensAnother() async throws {
-        let source = Source(), sessions = Sessions()
+        let source = Source()
+        let sessions = Sessions()
         let lookup = sessions.lookup(source, maxBatch: 1)
         let readers = await queue([-1, 2, 4], behind: lookup, source)
         _ = try await readers[0].value
@@ -163,13 +171,15 @@ import Testing
     }
 
     @Test func aSessionThatCannotStartFailsOnlyTheReadsItWasFor() async throws {
-        let source = Source(), sessions = Sessions(failing: 1)
+        let source = Source()
+        let sessions = Sessions(failing: 1)
         let lookup = sessions.lookup(source)
         await #expect(throws: SessionFailure.self) { try await lookup.value(for: 2) }
         #expect(source.started == 0)
         #expect(try await lookup.value(for: 4) == 1)
         // And in the batched path: the session opened for the queued batch fails it, then the next works.
-        let failingLater = Sessions(failing: 0), laterSource = Source()
+        let failingLater = Sessions(failing: 0)
+        let laterSource = Source()
         let batched = BatchedLookup<Int, Int>(maxInFlight: 1) { body in
             let number = failingLater.opened.add(1, ordering: .relaxed).newValue
             if number == 2 { throw SessionFailure() }

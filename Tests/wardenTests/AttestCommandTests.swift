@@ -34,11 +34,15 @@ struct AttestCommandTests {
         let setup = ChangeContext(actor: "alice", tokenID: nil, requestID: "setup")
         try await app.run { app in
             _ = try await app.snapshots.upload(
-                .init(cluster: "prod", mediaType: .json, gzipped: false), body: Array(SnapshotFixtures.cluster.utf8),
-                by: Principal(tokenID: 0, name: "alice", role: .admin, clusters: []), context: setup)
+                .init(cluster: "prod", mediaType: .json, gzipped: false),
+                body: Array(SnapshotFixtures.cluster.utf8),
+                by: Principal(tokenID: 0, name: "alice", role: .admin, clusters: []),
+                context: setup
+            )
         }
         let env = [
-            "WARDEN_DATABASE_URL": "postgres://\(db.url.username):\(db.url.password ?? "")@\(db.url.host):\(db.url.port)/\(db.url.database)?sslmode=disable",
+            "WARDEN_DATABASE_URL":
+                "postgres://\(db.url.username):\(db.url.password ?? "")@\(db.url.host):\(db.url.port)/\(db.url.database)?sslmode=disable",
             "WARDEN_SIGNING_KEY_FILE": dir + "/signing.key",
         ]
         let sarif = try WardenCLI.run(["attest", "--cluster", "prod", "--format", "sarif", "--output", dir + "/report.sarif"], environment: env)

@@ -30,7 +30,8 @@ struct SchedulerReplicaTests {
         process.executableURL = binary
         process.arguments = ["serve", "--no-migrate"]
         process.environment = [
-            "WARDEN_DATABASE_URL": "postgres://\(db.url.username):\(db.url.password ?? "")@\(db.url.host):\(db.url.port)/\(db.url.database)?sslmode=disable",
+            "WARDEN_DATABASE_URL":
+                "postgres://\(db.url.username):\(db.url.password ?? "")@\(db.url.host):\(db.url.port)/\(db.url.database)?sslmode=disable",
             "WARDEN_PORT": String(freePort()),
             "WARDEN_SCHEDULER_INTERVAL_SECONDS": "1",
             "WARDEN_DELIVERY_INTERVAL_SECONDS": "1",
@@ -57,12 +58,25 @@ struct SchedulerReplicaTests {
         for n in 0..<agentCount {
             _ = try await agents.create(
                 AgentFields(
-                    name: "agent-\(n)", cluster: "prod", namespace: "agents", serviceAccount: "agent-\(n)", owner: "team-a",
-                    purpose: "test", riskTier: .high, nextReviewDue: clock.now().addingTimeInterval(-1.5 * 86_400)),
-                context: context)
+                    name: "agent-\(n)",
+                    cluster: "prod",
+                    namespace: "agents",
+                    serviceAccount: "agent-\(n)",
+                    owner: "team-a",
+                    purpose: "test",
+                    riskTier: .high,
+                    nextReviewDue: clock.now().addingTimeInterval(-1.5 * 86_400)
+                ),
+                context: context
+            )
         }
         _ = try await stores.notifications.createChannel(
-            name: "hook", url: receiver.url, secret: "0123456789abcdef-secret", events: NotificationEvent.allCases, context: context)
+            name: "hook",
+            url: receiver.url,
+            secret: "0123456789abcdef-secret",
+            events: NotificationEvent.allCases,
+            context: context
+        )
         // Each agent's review opens, with its day-0 reminder and its first overdue notice: three deliveries each.
         let expected = agentCount * 3
 

@@ -48,7 +48,10 @@ struct ServeProcessTests {
                 if started { break }
                 try await Task.sleep(for: .seconds(1))
             }
-            #expect(loops == expected, "\(environment): \(loops) loops; log: \((try? String(contentsOfFile: logDir + "/serve.log", encoding: .utf8)) ?? "")")
+            #expect(
+                loops == expected,
+                "\(environment): \(loops) loops; log: \((try? String(contentsOfFile: logDir + "/serve.log", encoding: .utf8)) ?? "")"
+            )
         }
     }
 }

@@ -21,11 +21,15 @@ struct ServeTLSTests {
 
     /// A self-signed certificate for 127.0.0.1 and localhost, made with openssl as an operator would.
     static func certificate(in dir: String) throws -> (cert: String, key: String) {
-        let cert = dir + "/tls.crt", key = dir + "/tls.key"
-        let made = try tool("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert,
-        ])
+        let cert = dir + "/tls.crt"
+        let key = dir + "/tls.key"
+        let made = try tool(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert,
+            ]
+        )
         #expect(made.status == 0)
         return (cert, key)
     }
@@ -41,13 +45,19 @@ struct ServeTLSTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let (cert, key) = try Self.certificate(in: dir)
         let databaseURL = "postgres://\(db.url.username):\(db.url.password ?? "")@\(db.url.host):\(db.url.port)/\(db.url.database)?sslmode=disable"
-        let token = try WardenCLI.run(["token", "create", "--name", "tls-check", "--role", "admin"], environment: ["WARDEN_DATABASE_URL": databaseURL])
+        let token = try WardenCLI.run(
+            ["token", "create", "--name", "tls-check", "--role", "admin"],
+            environment: ["WARDEN_DATABASE_URL": databaseURL]
+        )
         #expect(token.status == 0, "\(token.output)")
         let secret = token.output.trimmingCharacters(in: .whitespacesAndNewlines)
 
         let port = SchedulerReplicaTests.freePort()
         let process = try SchedulerReplicaTests.serve(
-            db, log: dir + "/serve.log", environment: ["WARDEN_PORT": String(port), "WARDEN_TLS_CERT": cert, "WARDEN_TLS_KEY": key])
+            db,
+            log: dir + "/serve.log",
+            environment: ["WARDEN_PORT": String(port), "WARDEN_TLS_CERT": cert, "WARDEN_TLS_KEY": key]
+        )
         defer { if process.isRunning { process.terminate() } }
         var up = false
         for _ in 0..<100 where !up {

@@ -22,8 +22,13 @@ public struct AccessTokens: Sendable {
     public func issue(_ request: TokenRequest, context: ChangeContext) async throws -> (secret: TokenSecret, record: TokenRecord) {
         let secret = TokenSecret.generate()
         let record = try await store.create(
-            name: request.name, role: request.role, clusters: request.clusters, expiresAt: request.expiresAt(from: clock.now()),
-            secret: secret, context: context)
+            name: request.name,
+            role: request.role,
+            clusters: request.clusters,
+            expiresAt: request.expiresAt(from: clock.now()),
+            secret: secret,
+            context: context
+        )
         return (secret, record)
     }
 

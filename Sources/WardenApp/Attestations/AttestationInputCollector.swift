@@ -17,22 +17,41 @@ struct AttestationInputCollector: Sendable {
         let policy = try await stores.reviews.policy()
         let agentInputs = agents.map { agent in
             AttestationAgentInput(
-                agent: agent, baseline: approved[agent.id]?.baseline, exceptions: (exceptions[agent.id] ?? []).map(\.exception),
-                review: Self.reviewState(agent, record: reviewRecords[agent.id], policy: policy, now: now))
+                agent: agent,
+                baseline: approved[agent.id]?.baseline,
+                exceptions: (exceptions[agent.id] ?? []).map(\.exception),
+                review: Self.reviewState(agent, record: reviewRecords[agent.id], policy: policy, now: now)
+            )
         }
         return AttestationInput(
             cluster: cluster,
             snapshotRef: AttestationSnapshotRef(
-                id: record.id, sha256: String(record.digest.dropFirst("sha256:".count)), uploadedAt: record.createdAt, cluster: cluster),
-            snapshot: parsed.snapshot, authorizer: parsed.authorizer, agents: agentInputs, generatedAt: now,
-            wardenVersion: WardenVersion.string)
+                id: record.id,
+                sha256: String(record.digest.dropFirst("sha256:".count)),
+                uploadedAt: record.createdAt,
+                cluster: cluster
+            ),
+            snapshot: parsed.snapshot,
+            authorizer: parsed.authorizer,
+            agents: agentInputs,
+            generatedAt: now,
+            wardenVersion: WardenVersion.string
+        )
     }
 
     static func reviewState(_ agent: Agent, record: ReviewStore.AgentReviewRecord?, policy: ReviewPolicy, now: Date) -> AgentReviewState {
         let standing = ReviewSchedule.standing(
-            nextReviewDue: agent.fields.nextReviewDue, openReviewDue: record?.openReviewDue, now: now, policy: policy)
+            nextReviewDue: agent.fields.nextReviewDue,
+            openReviewDue: record?.openReviewDue,
+            now: now,
+            policy: policy
+        )
         return AgentReviewState(
-            standing: standing, nextReviewDue: record?.openReviewDue ?? agent.fields.nextReviewDue, lastReviewedAt: record?.lastDecidedAt,
-            lastDecision: record?.lastDecision?.rawValue, openReviewID: record?.openReviewID)
+            standing: standing,
+            nextReviewDue: record?.openReviewDue ?? agent.fields.nextReviewDue,
+            lastReviewedAt: record?.lastDecidedAt,
+            lastDecision: record?.lastDecision?.rawValue,
+            openReviewID: record?.openReviewID
+        )
     }
 }

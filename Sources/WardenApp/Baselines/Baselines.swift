@@ -25,7 +25,12 @@ public struct Baselines: Sendable {
     /// critical findings that no exception covers (the proposer's own exceptions do not count)
     /// need `acceptRisk` and a reason.
     public func approve(
-        agentID: Int64, version: Int, acceptRisk: Bool, reason: String?, by approver: Principal, context: ChangeContext
+        agentID: Int64,
+        version: Int,
+        acceptRisk: Bool,
+        reason: String?,
+        by approver: Principal,
+        context: ChangeContext
     ) async throws -> View {
         try await decide(agentID: agentID, version: version, .approve(acceptRisk: acceptRisk), reason: reason, by: approver, context: context)
     }
@@ -38,11 +43,21 @@ public struct Baselines: Sendable {
     }
 
     private func decide(
-        agentID: Int64, version: Int, _ kind: BaselineDecision.Kind, reason: String?, by decider: Principal, context: ChangeContext
+        agentID: Int64,
+        version: Int,
+        _ kind: BaselineDecision.Kind,
+        reason: String?,
+        by decider: Principal,
+        context: ChangeContext
     ) async throws -> View {
         let exceptions = try await stores.exceptions.list(agentID: agentID)
         let decision = BaselineDecision(
-            kind: kind, decider: decider.attribution, reason: reason, exceptions: exceptions, at: stores.clock.now())
+            kind: kind,
+            decider: decider.attribution,
+            reason: reason,
+            exceptions: exceptions,
+            at: stores.clock.now()
+        )
         let record = try await stores.baselines.decide(agentID: agentID, version: version, decision: decision, context: context)
         return View(baseline: record.baseline, findings: record.findings(exceptions: exceptions.map(\.exception), now: decision.at))
     }

@@ -24,7 +24,12 @@ public struct AppSettings: Sendable {
     /// The attestation signing key and the public keys published beside it; nil when none is configured.
     public var keyRing: AttestationKeyRing?
 
-    public init(scheduler: SchedulerSettings = .init(), maxExceptionDays: Int = 90, snapshotLimit: Int = 256 << 20, keyRing: AttestationKeyRing? = nil) {
+    public init(
+        scheduler: SchedulerSettings = .init(),
+        maxExceptionDays: Int = 90,
+        snapshotLimit: Int = 256 << 20,
+        keyRing: AttestationKeyRing? = nil
+    ) {
         self.scheduler = scheduler
         self.maxExceptionDays = maxExceptionDays
         self.snapshotLimit = snapshotLimit

@@ -43,11 +43,17 @@ public final class Warden: Sendable {
         // Webhook receivers are told where to answer; following a redirect would send the signed body elsewhere.
         let client = HTTPClient(
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10))))
+            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
+        )
         self.httpClient = client
         let deliverer = WebhookDeliverer(
-            store: stores.notifications, client: client, clock: clock, backoff: settings.scheduler.backoff,
-            lease: TimeInterval(settings.scheduler.deliveryLease), logger: logger)
+            store: stores.notifications,
+            client: client,
+            clock: clock,
+            backoff: settings.scheduler.backoff,
+            lease: TimeInterval(settings.scheduler.deliveryLease),
+            logger: logger
+        )
         self.scheduler = ReviewScheduler(reviews: stores.reviews, deliverer: deliverer, evidence: evidence, logger: logger)
     }
 
@@ -56,7 +62,11 @@ public final class Warden: Sendable {
         let settings = settings.scheduler
         guard settings.interval > 0 else { return nil }
         return SchedulerService(
-            scheduler: scheduler, interval: .seconds(settings.interval), deliveryInterval: .seconds(settings.deliveryInterval), logger: logger)
+            scheduler: scheduler,
+            interval: .seconds(settings.interval),
+            deliveryInterval: .seconds(settings.deliveryInterval),
+            logger: logger
+        )
     }
 
     /// Runs `body` and shuts down afterwards, whether it threw or not.

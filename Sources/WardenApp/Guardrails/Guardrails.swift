@@ -20,8 +20,11 @@ public struct Guardrails: Sendable {
         let current = try await stores.baselines.current(agentID: agentID)?.baseline.content
         let exceptions = try await stores.exceptions.list(agentID: agentID).map(\.exception)
         let report = try GuardrailCheck.run(
-            manifests: manifests, agent: AgentIdentity(namespace: agent.fields.namespace, serviceAccount: agent.fields.serviceAccount),
-            expectations: current?.expectations ?? .default, grants: current?.grants)
+            manifests: manifests,
+            agent: AgentIdentity(namespace: agent.fields.namespace, serviceAccount: agent.fields.serviceAccount),
+            expectations: current?.expectations ?? .default,
+            grants: current?.grants
+        )
         return GuardrailExceptions.apply(exceptions, to: report.findings, now: stores.clock.now())
     }
 
@@ -44,8 +47,14 @@ public struct Guardrails: Sendable {
     public func createException(agentID: Int64, _ new: NewException, context: ChangeContext) async throws -> GuardrailExceptionRecord {
         try validate(new, now: stores.clock.now())
         return try await stores.exceptions.create(
-            agentID: agentID, ruleID: new.ruleID, objectScope: new.objectScope, fieldScope: new.fieldScope,
-            justification: new.justification, expiresAt: new.expiresAt, context: context)
+            agentID: agentID,
+            ruleID: new.ruleID,
+            objectScope: new.objectScope,
+            fieldScope: new.fieldScope,
+            justification: new.justification,
+            expiresAt: new.expiresAt,
+            context: context
+        )
     }
 
     private func validate(_ new: NewException, now: Date) throws {

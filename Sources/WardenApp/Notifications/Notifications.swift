@@ -7,7 +7,11 @@ public struct Notifications: Sendable {
     let store: NotificationStore
 
     public func createChannel(
-        name: String, url: String, secret: String, events: [NotificationEvent], context: ChangeContext
+        name: String,
+        url: String,
+        secret: String,
+        events: [NotificationEvent],
+        context: ChangeContext
     ) async throws -> NotificationChannel {
         var issues = IssueCollector()
         if name.trimmingCharacters(in: .whitespaces).isEmpty { issues.add("/name", "must not be empty") }

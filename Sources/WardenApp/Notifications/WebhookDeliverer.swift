@@ -44,7 +44,8 @@ public struct WebhookDeliverer: Sendable {
         request.headers.add(name: "Warden-Delivery-Attempt", value: String(delivery.attempt))
         request.headers.add(
             name: WebhookSignature.header,
-            value: WebhookSignature.sign(body: body, secret: delivery.secret, timestamp: Int64(now.timeIntervalSince1970.rounded(.down))))
+            value: WebhookSignature.sign(body: body, secret: delivery.secret, timestamp: Int64(now.timeIntervalSince1970.rounded(.down)))
+        )
         request.body = .bytes(ByteBuffer(bytes: body))
         var status: Int?
         var failure: String?
@@ -58,13 +59,17 @@ public struct WebhookDeliverer: Sendable {
         }
         do {
             if let failure {
-                let retryAt: Date? = delivery.attempt >= delivery.maxAttempts
+                let retryAt: Date? =
+                    delivery.attempt >= delivery.maxAttempts
                     ? nil : clock.now().addingTimeInterval(backoff.delay(afterAttempt: delivery.attempt, unit: Double.random(in: 0..<1)))
                 try await store.markAttemptFailed(id: delivery.id, error: failure, status: status, retryAt: retryAt)
                 logger.warning(
                     "webhook delivery failed",
-                    metadata: ["delivery": "\(delivery.id)", "attempt": "\(delivery.attempt)", "error": "\(failure)",
-                               "final": "\(retryAt == nil)"])
+                    metadata: [
+                        "delivery": "\(delivery.id)", "attempt": "\(delivery.attempt)", "error": "\(failure)",
+                        "final": "\(retryAt == nil)",
+                    ]
+                )
             } else {
                 try await store.markDelivered(id: delivery.id, status: status ?? 200)
             }

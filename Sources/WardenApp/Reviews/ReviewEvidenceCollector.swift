@@ -13,9 +13,12 @@ struct ReviewEvidenceCollector: Sendable {
             return ReviewEvidence(baseline: baseline, snapshot: nil, effectivePermissions: nil)
         }
         let permissions = latest.authorizer.effectivePermissions(
-            of: ServiceAccountIdentity(namespace: agent.fields.namespace, name: agent.fields.serviceAccount))
+            of: ServiceAccountIdentity(namespace: agent.fields.namespace, name: agent.fields.serviceAccount)
+        )
         return ReviewEvidence(
-            baseline: baseline, snapshot: .init(id: latest.record.id, digest: latest.record.digest, uploadedAt: latest.record.createdAt),
-            effectivePermissions: permissions)
+            baseline: baseline,
+            snapshot: .init(id: latest.record.id, digest: latest.record.digest, uploadedAt: latest.record.createdAt),
+            effectivePermissions: permissions
+        )
     }
 }

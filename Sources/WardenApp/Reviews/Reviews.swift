@@ -29,7 +29,11 @@ public struct Reviews: Sendable {
 
     /// Decides an open review as the context's actor; a `modify` carries the version it proposes.
     public func decide(
-        reviewID: Int64, decision: ReviewDecisionKind, notes: String?, baseline: BaselineContent?, context: ChangeContext
+        reviewID: Int64,
+        decision: ReviewDecisionKind,
+        notes: String?,
+        baseline: BaselineContent?,
+        context: ChangeContext
     ) async throws -> Review {
         try ReviewDecisionRules.validate(decision: decision, notes: notes, hasBaseline: baseline != nil)
         let review = try await stores.reviews.get(id: reviewID)
@@ -38,7 +42,10 @@ public struct Reviews: Sendable {
             proposal = (baseline, try await proposalFindings(baseline, agentID: review.agentID))
         }
         let decided = try await stores.reviews.decide(
-            reviewID: review.id, input: .init(decision: decision, notes: notes, proposal: proposal), context: context)
+            reviewID: review.id,
+            input: .init(decision: decision, notes: notes, proposal: proposal),
+            context: context
+        )
         return decided.review
     }
 

@@ -30,8 +30,12 @@ public struct Snapshots: Sendable {
         try upload.mediaType.checkLooksRight(bytes)
         let snapshot = try Snapshot(parsing: bytes)
         let record = try await store.create(
-            cluster: upload.cluster, bytes: bytes, mediaType: upload.mediaType.rawValue, objectCounts: snapshot.objectCounts,
-            context: context)
+            cluster: upload.cluster,
+            bytes: bytes,
+            mediaType: upload.mediaType.rawValue,
+            objectCounts: snapshot.objectCounts,
+            context: context
+        )
         await cache.insert(.init(record: record, snapshot: snapshot, authorizer: snapshot.makeAuthorizer()))
         return record
     }
@@ -40,7 +44,8 @@ public struct Snapshots: Sendable {
     public func checkMayUpload(cluster: String, principal: Principal) throws {
         if principal.role == .collector && !principal.clusters.contains(cluster) {
             throw UseCaseError.forbidden(
-                "this collector token may upload snapshots only for: \(principal.clusters.joined(separator: ", "))")
+                "this collector token may upload snapshots only for: \(principal.clusters.joined(separator: ", "))"
+            )
         }
     }
 

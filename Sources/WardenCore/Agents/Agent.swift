@@ -28,9 +28,18 @@ public struct AgentFields: Sendable, Hashable, Codable {
     public var nextReviewDue: Date?
 
     public init(
-        name: String, cluster: String, namespace: String, serviceAccount: String, owner: String,
-        purpose: String, riskTier: RiskTier, status: AgentStatus = .active, labels: [String: String] = [:],
-        escalationContact: String? = nil, reviewIntervalDays: Int? = nil, nextReviewDue: Date? = nil
+        name: String,
+        cluster: String,
+        namespace: String,
+        serviceAccount: String,
+        owner: String,
+        purpose: String,
+        riskTier: RiskTier,
+        status: AgentStatus = .active,
+        labels: [String: String] = [:],
+        escalationContact: String? = nil,
+        reviewIntervalDays: Int? = nil,
+        nextReviewDue: Date? = nil
     ) {
         self.escalationContact = escalationContact
         self.reviewIntervalDays = reviewIntervalDays

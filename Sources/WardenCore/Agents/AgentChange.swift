@@ -65,7 +65,10 @@ public enum AgentChange: Sendable, Equatable {
     /// compared as `Identity` does (names normalised, tokens counting as their creators).
     /// Suspensions by hand, or at registration, are undone by any admin.
     public static func checkReactivation(
-        from current: AgentFields, to changed: AgentFields, suspension: ReviewSuspension?, by reactivator: Identity,
+        from current: AgentFields,
+        to changed: AgentFields,
+        suspension: ReviewSuspension?,
+        by reactivator: Identity,
         revoker: Identity?
     ) throws(Refusal) {
         guard reactivates(from: current, to: changed), let suspension else { return }
@@ -76,7 +79,11 @@ public enum AgentChange: Sendable, Equatable {
         }
         if let revoker, let why = reactivator.samePerson(as: revoker) {
             throw .reactivationBySamePerson(
-                reactivator: reactivator.name, counterpart: .revokingReviewer(revoker.name), suspension: suspension, why: why)
+                reactivator: reactivator.name,
+                counterpart: .revokingReviewer(revoker.name),
+                suspension: suspension,
+                why: why
+            )
         }
     }
 

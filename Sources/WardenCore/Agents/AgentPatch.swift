@@ -45,7 +45,9 @@ public struct AgentPatch: Sendable, Equatable {
             case "purpose": patch.purpose = string(key)
             case "riskTier":
                 if let text = string(key) {
-                    if let tier = RiskTier(rawValue: text) { patch.riskTier = tier } else {
+                    if let tier = RiskTier(rawValue: text) {
+                        patch.riskTier = tier
+                    } else {
                         issues.add("/riskTier", "must be one of \(RiskTier.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                 }
@@ -84,14 +86,20 @@ public struct AgentPatch: Sendable, Equatable {
                 switch object[key] {
                 case .some(.none): patch.escalationContact = .some(nil)
                 case .some(.some(let value)):
-                    if let text = value as? String { patch.escalationContact = text } else { issues.add("/escalationContact", "must be a string or null") }
+                    if let text = value as? String {
+                        patch.escalationContact = text
+                    } else {
+                        issues.add("/escalationContact", "must be a string or null")
+                    }
                 case .none: break
                 }
             case "reviewIntervalDays":
                 switch object[key] {
                 case .some(.none): patch.reviewIntervalDays = .some(nil)
                 case .some(.some(let value)):
-                    if let days = Self.integer(value), (1...ReviewPolicy.maxIntervalDays).contains(days) { patch.reviewIntervalDays = days } else {
+                    if let days = Self.integer(value), (1...ReviewPolicy.maxIntervalDays).contains(days) {
+                        patch.reviewIntervalDays = days
+                    } else {
                         issues.add("/reviewIntervalDays", "must be a whole number of days from 1 to \(ReviewPolicy.maxIntervalDays), or null")
                     }
                 case .none: break
@@ -100,7 +108,9 @@ public struct AgentPatch: Sendable, Equatable {
                 switch object[key] {
                 case .some(.none): patch.nextReviewDue = .some(nil)
                 case .some(.some(let value)):
-                    if let text = value as? String, let date = RFC3339.date(from: text) { patch.nextReviewDue = date } else {
+                    if let text = value as? String, let date = RFC3339.date(from: text) {
+                        patch.nextReviewDue = date
+                    } else {
                         issues.add("/nextReviewDue", "must be an RFC 3339 date-time or null")
                     }
                 case .none: break

@@ -39,8 +39,11 @@ public enum AttestationBuilder {
 
     public static func build(_ input: AttestationInput) -> AttestationReport {
         let authorizer = input.authorizer ?? RBACAuthorizer(input.snapshot.rbac)
-        let index = AttestationIndex(snapshot: input.snapshot, extraAuditPolicies: input.auditPolicies,
-                                     agentLabelKey: input.options.agentLabelKey)
+        let index = AttestationIndex(
+            snapshot: input.snapshot,
+            extraAuditPolicies: input.auditPolicies,
+            agentLabelKey: input.options.agentLabelKey
+        )
         let aggregated = Set(authorizer.state.clusterRoles.filter { $0.aggregationRule != nil }.map(\.name))
         let present = Set(index.serviceAccounts)
         let cores = input.options.parallelism > 0 ? input.options.parallelism : ParallelFor.activeProcessorCount
@@ -84,17 +87,35 @@ public enum AttestationBuilder {
         // 4. Escalations, exceptions, fingerprints, verdicts.
         let maxListed = input.options.maxListedEscalations
         let agentReports = ParallelFor.map(count: partials.count, workers: min(cores, partials.count / 8 + 1)) { i in
-            finalize(partials[i], exceptions: agents[i].exceptions, now: input.generatedAt, index: index,
-                     capabilities: capabilities, withPermissionsTotal: withPermissionsTotal, maxListed: maxListed)
+            finalize(
+                partials[i],
+                exceptions: agents[i].exceptions,
+                now: input.generatedAt,
+                index: index,
+                capabilities: capabilities,
+                withPermissionsTotal: withPermissionsTotal,
+                maxListed: maxListed
+            )
         }
 
         // 5. Cluster-wide.
-        let cluster = AttestationCluster.run(authorizer: authorizer, index: index, agents: partials.map(\.identity),
-                                             labelKey: input.options.agentLabelKey, parallelism: cores)
+        let cluster = AttestationCluster.run(
+            authorizer: authorizer,
+            index: index,
+            agents: partials.map(\.identity),
+            labelKey: input.options.agentLabelKey,
+            parallelism: cores
+        )
         var clusterFindings: [AttestationFinding] = cluster.findings.map { f, discriminator in
             var f = f
-            f.fingerprint = AttestationFingerprint.make(id: f.id, agent: "", object: f.object, field: f.field, location: f.location,
-                                                        discriminator: discriminator)
+            f.fingerprint = AttestationFingerprint.make(
+                id: f.id,
+                agent: "",
+                object: f.object,
+                field: f.field,
+                location: f.location,
+                discriminator: discriminator
+            )
             return f
         }
         AttestationFingerprint.disambiguate(&clusterFindings)
@@ -102,8 +123,11 @@ public enum AttestationBuilder {
         let clusterSection = ClusterAttestation(
             shadowAgents: cluster.shadows,
             missingServiceAccounts: partials.filter { !$0.present }.map(\.agent.serviceAccountKey),
-            clusterAdminRoles: cluster.adminRoles, clusterAdminBindings: cluster.adminBindings,
-            findings: clusterFindings, summary: SeverityCounts(clusterFindings))
+            clusterAdminRoles: cluster.adminRoles,
+            clusterAdminBindings: cluster.adminBindings,
+            findings: clusterFindings,
+            summary: SeverityCounts(clusterFindings)
+        )
 
         // Verdict and summary.
         let all = agentReports.flatMap(\.findings) + clusterFindings
@@ -115,21 +139,44 @@ public enum AttestationBuilder {
             agents: agentReports.count,
             compliantAgents: agentReports.filter { $0.verdict == .compliant }.count,
             nonCompliantAgents: agentReports.filter { $0.verdict == .nonCompliant }.count,
-            findings: total, cluster: clusterSection.summary,
-            byAgent: agentReports.map { AgentSummaryLine(agentID: $0.agent.id, agent: $0.agent.name, verdict: $0.verdict, findings: $0.summary) })
+            findings: total,
+            cluster: clusterSection.summary,
+            byAgent: agentReports.map { AgentSummaryLine(agentID: $0.agent.id, agent: $0.agent.name, verdict: $0.verdict, findings: $0.summary) }
+        )
         let rules = Set(all.map(\.id)).sorted().compactMap { AttestationRules.rule(id: $0) }
-        return AttestationReport(cluster: input.cluster, snapshot: input.snapshotRef, generatedAt: input.generatedAt,
-                                 wardenVersion: input.wardenVersion, verdict: verdict, summary: summary, agents: agentReports,
-                                 clusterFindings: clusterSection, serviceAccounts: table, rules: rules)
+        return AttestationReport(
+            cluster: input.cluster,
+            snapshot: input.snapshotRef,
+            generatedAt: input.generatedAt,
+            wardenVersion: input.wardenVersion,
+            verdict: verdict,
+            summary: summary,
+            agents: agentReports,
+            clusterFindings: clusterSection,
+            serviceAccounts: table,
+            rules: rules
+        )
     }
 
     // MARK: - Per agent
 
-    static func agentPartial(_ input: AttestationAgentInput, authorizer: RBACAuthorizer, index: AttestationIndex,
-                             present: Set<ServiceAccountIdentity>, aggregated: Set<String>) -> AgentPartial {
+    static func agentPartial(
+        _ input: AttestationAgentInput,
+        authorizer: RBACAuthorizer,
+        index: AttestationIndex,
+        present: Set<ServiceAccountIdentity>,
+        aggregated: Set<String>
+    ) -> AgentPartial {
         let fields = input.agent.fields
-        let agent = AttestedAgent(id: input.agent.id, name: fields.name, namespace: fields.namespace, serviceAccount: fields.serviceAccount,
-                                  owner: fields.owner, riskTier: fields.riskTier, status: fields.status)
+        let agent = AttestedAgent(
+            id: input.agent.id,
+            name: fields.name,
+            namespace: fields.namespace,
+            serviceAccount: fields.serviceAccount,
+            owner: fields.owner,
+            riskTier: fields.riskTier,
+            status: fields.status
+        )
         let identity = AgentIdentity(namespace: fields.namespace, serviceAccount: fields.serviceAccount)
         let perms = authorizer.effectivePermissions(of: identity.identity)
         let isPresent = present.contains(identity.identity)
@@ -137,14 +184,31 @@ public enum AttestationBuilder {
         // Permissions.
         var permissions: [PermissionBinding] = []
         for b in perms.clusterWide {
-            permissions.append(PermissionBinding(scope: BaselineGrant.clusterWide, bindingKind: b.source.bindingKind, bindingName: b.source.bindingName,
-                                                 roleKind: b.source.roleKind, roleName: b.source.roleName, subject: b.subject, rules: b.rules))
+            permissions.append(
+                PermissionBinding(
+                    scope: BaselineGrant.clusterWide,
+                    bindingKind: b.source.bindingKind,
+                    bindingName: b.source.bindingName,
+                    roleKind: b.source.roleKind,
+                    roleName: b.source.roleName,
+                    subject: b.subject,
+                    rules: b.rules
+                )
+            )
         }
         for ns in perms.namespaces {
             for b in ns.bindings {
-                permissions.append(PermissionBinding(scope: ns.namespace, bindingKind: b.source.bindingKind, bindingName: b.source.bindingName,
-                                                     roleKind: b.source.roleKind, roleName: b.source.roleName,
-                                                     subject: AttestationDrift.boundSubject(b.subject, bindingNamespace: ns.namespace), rules: b.rules))
+                permissions.append(
+                    PermissionBinding(
+                        scope: ns.namespace,
+                        bindingKind: b.source.bindingKind,
+                        bindingName: b.source.bindingName,
+                        roleKind: b.source.roleKind,
+                        roleName: b.source.roleName,
+                        subject: AttestationDrift.boundSubject(b.subject, bindingNamespace: ns.namespace),
+                        rules: b.rules
+                    )
+                )
             }
         }
 
@@ -155,9 +219,15 @@ public enum AttestationBuilder {
         var exceptable: [(Finding, String)] = []
         if let b = approved {
             baselineInfo = AttestationBaselineInfo(
-                status: .approved, version: b.version, digest: b.digest.isEmpty ? b.content.digest : b.digest, approvedBy: b.decidedBy,
-                approvedAt: b.decidedAt, acceptedRisk: b.acceptedRisk, grants: b.content.grants.count,
-                rules: b.content.grants.reduce(0) { $0 + $1.rules.count })
+                status: .approved,
+                version: b.version,
+                digest: b.digest.isEmpty ? b.content.digest : b.digest,
+                approvedBy: b.decidedBy,
+                approvedAt: b.decidedAt,
+                acceptedRisk: b.acceptedRisk,
+                grants: b.content.grants.count,
+                rules: b.content.grants.reduce(0) { $0 + $1.rules.count }
+            )
             drift = AttestationDrift.compare(permissions: perms, grants: b.content.grants)
             exceptable += AttestationDrift.findings(drift, agent: identity)
         } else {
@@ -166,9 +236,13 @@ public enum AttestationBuilder {
         }
 
         // Guardrails on its live objects.
-        let outcome = AttestationGuardrails.run(agent: identity, permissions: perms, index: index,
-                                                expectations: approved?.content.expectations ?? .default,
-                                                aggregatedClusterRoles: aggregated)
+        let outcome = AttestationGuardrails.run(
+            agent: identity,
+            permissions: perms,
+            index: index,
+            expectations: approved?.content.expectations ?? .default,
+            aggregatedClusterRoles: aggregated
+        )
         exceptable = outcome.findings.map { ($0, "") } + exceptable
 
         // Exposure and capabilities.
@@ -186,8 +260,17 @@ public enum AttestationBuilder {
         let saObject = FindingObject(kind: "ServiceAccount", namespace: identity.namespace, name: identity.serviceAccount)
         func add(_ id: AttestationRuleID, _ message: String, severity: AttestationSeverity? = nil) {
             let rule = AttestationRules.rule(id)
-            fixed.append(AttestationFinding(id: rule.id, severity: severity ?? rule.severity, message: message, remediation: rule.remediation,
-                                            agentID: agent.id, agent: agent.name, object: saObject))
+            fixed.append(
+                AttestationFinding(
+                    id: rule.id,
+                    severity: severity ?? rule.severity,
+                    message: message,
+                    remediation: rule.remediation,
+                    agentID: agent.id,
+                    agent: agent.name,
+                    object: saObject
+                )
+            )
         }
         if approved == nil {
             let why = input.baseline.map { " (version \($0.version) is \($0.status.rawValue))" } ?? ""
@@ -206,7 +289,8 @@ public enum AttestationBuilder {
             break
         }
         if fields.status == .suspended {
-            let live = perms.clusterWide.contains { AttestationDrift.grantsBeyondDefaults($0, clusterWide: true) }
+            let live =
+                perms.clusterWide.contains { AttestationDrift.grantsBeyondDefaults($0, clusterWide: true) }
                 || perms.namespaces.contains { $0.bindings.contains { AttestationDrift.grantsBeyondDefaults($0, clusterWide: false) } }
             let running = outcome.workloads.count
             if live || running > 0 {
@@ -215,23 +299,46 @@ public enum AttestationBuilder {
                 if running > 0 { what.append("\(running) workload\(running == 1 ? "" : "s") still run as it") }
                 add(.agentSuspended, "agent \(agent.name) is suspended, but \(what.joined(separator: " and "))")
             } else {
-                add(.agentSuspended, "agent \(agent.name) is suspended; its ServiceAccount holds no permissions and runs no workloads",
-                    severity: .info)
+                add(
+                    .agentSuspended,
+                    "agent \(agent.name) is suspended; its ServiceAccount holds no permissions and runs no workloads",
+                    severity: .info
+                )
             }
         }
         if !isPresent {
-            add(.serviceAccountMissing, "agent \(agent.name)'s ServiceAccount \(identity) is not in the snapshot"
-                + (perms.isEmpty ? "" : "; bindings still grant that name permissions"))
+            add(
+                .serviceAccountMissing,
+                "agent \(agent.name)'s ServiceAccount \(identity) is not in the snapshot"
+                    + (perms.isEmpty ? "" : "; bindings still grant that name permissions")
+            )
         }
 
-        return AgentPartial(agent: agent, identity: identity, present: isPresent, baseline: baselineInfo, review: input.review,
-                            permissions: permissions, unresolved: perms.unresolvedBindings, drift: drift, exposure: exposure,
-                            capabilities: capabilities, exceptable: exceptable, fixed: fixed)
+        return AgentPartial(
+            agent: agent,
+            identity: identity,
+            present: isPresent,
+            baseline: baselineInfo,
+            review: input.review,
+            permissions: permissions,
+            unresolved: perms.unresolvedBindings,
+            drift: drift,
+            exposure: exposure,
+            capabilities: capabilities,
+            exceptable: exceptable,
+            fixed: fixed
+        )
     }
 
-    static func finalize(_ p: AgentPartial, exceptions: [GuardrailException], now: Date, index: AttestationIndex,
-                         capabilities: [ServiceAccountIdentity: Set<AttestationCapability>], withPermissionsTotal: Int,
-                         maxListed: Int) -> AgentAttestation {
+    static func finalize(
+        _ p: AgentPartial,
+        exceptions: [GuardrailException],
+        now: Date,
+        index: AttestationIndex,
+        capabilities: [ServiceAccountIdentity: Set<AttestationCapability>],
+        withPermissionsTotal: Int,
+        maxListed: Int
+    ) -> AgentAttestation {
         let agentKey = p.identity.description
         var findings: [AttestationFinding] = []
 
@@ -260,19 +367,32 @@ public enum AttestationBuilder {
             exposure[k].escalations = escalating.prefix(maxListed).map { "\($0.0.namespace)/\($0.0.name)" }
             guard !escalating.isEmpty else { continue }
             let first = exposure[k].grants[0]
-            let source = BindingSource(bindingKind: first.bindingKind, bindingNamespace: scope == BaselineGrant.clusterWide ? "" : scope,
-                                       bindingName: first.bindingName, roleKind: first.roleKind, roleName: first.roleName)
+            let source = BindingSource(
+                bindingKind: first.bindingKind,
+                bindingNamespace: scope == BaselineGrant.clusterWide ? "" : scope,
+                bindingName: first.bindingName,
+                roleKind: first.roleKind,
+                roleName: first.roleName
+            )
             let examples = escalating.prefix(3).map { t, caps in
                 "\(t.namespace)/\(t.name) (\(caps.prefix(4).map(\.description).joined(separator: ", "))\(caps.count > 4 ? ", …" : ""))"
             }.joined(separator: "; ")
             let more = escalating.count > 3 ? "; and \(escalating.count - 3) more" : ""
             let whereText = scope == BaselineGrant.clusterWide ? "in every namespace" : "in namespace \(scope)"
-            let message = "agent \(p.agent.name) can create or change workloads \(whereText) (\(RBACGuardrails.describe(source)) rule \(first.ruleIndex)), "
+            let message =
+                "agent \(p.agent.name) can create or change workloads \(whereText) (\(RBACGuardrails.describe(source)) rule \(first.ruleIndex)), "
                 + "so it can run pods as \(escalating.count) ServiceAccount\(escalating.count == 1 ? "" : "s") that can do what it cannot: \(examples)\(more)"
             let object = scope == BaselineGrant.clusterWide ? nil : FindingObject(kind: "Namespace", name: scope)
-            var f = AttestationFinding(id: escalationRule.id, severity: escalationRule.severity, message: message,
-                                       remediation: escalationRule.remediation, agentID: p.agent.id, agent: p.agent.name, object: object,
-                                       location: RBACGuardrails.location(source, ruleIndex: first.ruleIndex))
+            var f = AttestationFinding(
+                id: escalationRule.id,
+                severity: escalationRule.severity,
+                message: message,
+                remediation: escalationRule.remediation,
+                agentID: p.agent.id,
+                agent: p.agent.name,
+                object: object,
+                location: RBACGuardrails.location(source, ruleIndex: first.ruleIndex)
+            )
             f.fingerprint = AttestationFingerprint.make(id: f.id, agent: agentKey, object: object, field: nil, location: nil, discriminator: scope)
             findings.append(f)
         }
@@ -280,12 +400,30 @@ public enum AttestationBuilder {
         // Guardrail and drift findings, with exceptions.
         let applied = GuardrailExceptions.apply(exceptions, to: p.exceptable.map(\.0), now: now)
         for (f, (_, discriminator)) in zip(applied, p.exceptable) {
-            findings.append(AttestationFinding(
-                id: f.ruleID, severity: AttestationSeverity(f.severity), message: f.message, remediation: f.remediation,
-                agentID: p.agent.id, agent: p.agent.name, object: f.object, field: f.field, location: f.ruleLocation,
-                serviceAccounts: f.serviceAccounts, excepted: f.excepted, exceptionID: f.exceptionID,
-                fingerprint: AttestationFingerprint.make(id: f.ruleID, agent: agentKey, object: f.object, field: f.field,
-                                                         location: f.ruleLocation, discriminator: discriminator)))
+            findings.append(
+                AttestationFinding(
+                    id: f.ruleID,
+                    severity: AttestationSeverity(f.severity),
+                    message: f.message,
+                    remediation: f.remediation,
+                    agentID: p.agent.id,
+                    agent: p.agent.name,
+                    object: f.object,
+                    field: f.field,
+                    location: f.ruleLocation,
+                    serviceAccounts: f.serviceAccounts,
+                    excepted: f.excepted,
+                    exceptionID: f.exceptionID,
+                    fingerprint: AttestationFingerprint.make(
+                        id: f.ruleID,
+                        agent: agentKey,
+                        object: f.object,
+                        field: f.field,
+                        location: f.ruleLocation,
+                        discriminator: discriminator
+                    )
+                )
+            )
         }
         for var f in p.fixed {
             f.fingerprint = AttestationFingerprint.make(id: f.id, agent: agentKey, object: f.object, field: f.field, location: f.location)
@@ -294,10 +432,19 @@ public enum AttestationBuilder {
         AttestationFingerprint.disambiguate(&findings)
         findings.sort(by: AttestationFinding.precedes)
         let summary = SeverityCounts(findings)
-        return AgentAttestation(agent: p.agent, verdict: summary.failing > 0 ? .nonCompliant : .compliant, serviceAccountPresent: p.present,
-                                baseline: p.baseline, review: p.review, permissions: p.permissions, unresolvedBindings: p.unresolved,
-                                drift: p.drift, exposure: AgentExposure(scopes: exposure, capabilities: p.capabilities.sorted().map(\.description)),
-                                findings: findings, summary: summary)
+        return AgentAttestation(
+            agent: p.agent,
+            verdict: summary.failing > 0 ? .nonCompliant : .compliant,
+            serviceAccountPresent: p.present,
+            baseline: p.baseline,
+            review: p.review,
+            permissions: p.permissions,
+            unresolvedBindings: p.unresolved,
+            drift: p.drift,
+            exposure: AgentExposure(scopes: exposure, capabilities: p.capabilities.sorted().map(\.description)),
+            findings: findings,
+            summary: summary
+        )
     }
 
     // MARK: - Verdict

@@ -48,8 +48,13 @@ enum AttestationCluster {
         return names
     }
 
-    static func run(authorizer: RBACAuthorizer, index: AttestationIndex, agents: [AgentIdentity], labelKey: String,
-                    parallelism: Int) -> Result {
+    static func run(
+        authorizer: RBACAuthorizer,
+        index: AttestationIndex,
+        agents: [AgentIdentity],
+        labelKey: String,
+        parallelism: Int
+    ) -> Result {
         var result = Result()
 
         // Cluster-admin equivalents.
@@ -64,10 +69,17 @@ enum AttestationCluster {
                 let builtIn = s.kind == Subject.groupKind && builtInAdminGroups.contains(s.name)
                 result.adminBindings.append(ClusterAdminBinding(bindingName: crb.name, roleName: name, subject: s, builtIn: builtIn))
                 let object = FindingObject(kind: "ClusterRoleBinding", name: crb.name)
-                let message = "ClusterRoleBinding \(crb.name) gives \(s) ClusterRole \(name), whose rules cover cluster-admin's"
+                let message =
+                    "ClusterRoleBinding \(crb.name) gives \(s) ClusterRole \(name), whose rules cover cluster-admin's"
                     + (builtIn ? " (the built-in administrators' group)" : "")
-                let f = AttestationFinding(id: rule.id, severity: builtIn ? .info : .critical, message: message,
-                                           remediation: rule.remediation, object: object, field: "/subjects/\(k)")
+                let f = AttestationFinding(
+                    id: rule.id,
+                    severity: builtIn ? .info : .critical,
+                    message: message,
+                    remediation: rule.remediation,
+                    object: object,
+                    field: "/subjects/\(k)"
+                )
                 result.findings.append((f, "\(s.kind)|\(s.namespace)|\(s.name)"))
             }
         }
@@ -80,7 +92,9 @@ enum AttestationCluster {
         let agentNamespaces = Set(agents.map(\.namespace))
         func consider(_ id: ServiceAccountIdentity) {
             guard !registered.contains(AgentIdentity(namespace: id.namespace, serviceAccount: id.name)), seen.insert(id).inserted else { return }
-            let reason = labelled.contains(id) ? "labelled"
+            let reason =
+                labelled.contains(id)
+                ? "labelled"
                 : (index.labelledNamespaces.contains(id.namespace) ? "namespace-labelled" : "namespace-holds-agents")
             candidates.append((id, reason))
         }
@@ -108,8 +122,13 @@ enum AttestationCluster {
                     bindings.append("RoleBinding \(ns.namespace)/\(b.source.bindingName)")
                 }
             }
-            return ShadowAgent(namespace: id.namespace, name: id.name, reason: reason, hasPermissions: !bindings.isEmpty,
-                               bindings: Array(bindings.prefix(10)))
+            return ShadowAgent(
+                namespace: id.namespace,
+                name: id.name,
+                reason: reason,
+                hasPermissions: !bindings.isEmpty,
+                bindings: Array(bindings.prefix(10))
+            )
         }
         let shadowRule = AttestationRules.rule(.shadowAgent)
         for s in checked.compactMap({ $0 }) {
@@ -122,9 +141,13 @@ enum AttestationCluster {
             }
             var message = "ServiceAccount \(s.namespace)/\(s.name) \(why), but no agent is registered for it"
             message += s.hasPermissions ? "; it holds permissions through \(s.bindings.joined(separator: ", "))" : "; it holds no permissions"
-            let f = AttestationFinding(id: shadowRule.id, severity: s.hasPermissions ? .high : .medium, message: message,
-                                       remediation: shadowRule.remediation,
-                                       object: FindingObject(kind: "ServiceAccount", namespace: s.namespace, name: s.name))
+            let f = AttestationFinding(
+                id: shadowRule.id,
+                severity: s.hasPermissions ? .high : .medium,
+                message: message,
+                remediation: shadowRule.remediation,
+                object: FindingObject(kind: "ServiceAccount", namespace: s.namespace, name: s.name)
+            )
             result.findings.append((f, ""))
         }
         return result

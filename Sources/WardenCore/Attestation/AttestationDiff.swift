@@ -76,23 +76,36 @@ public struct AttestationReportDiff: Sendable, Hashable, Codable {
 
 public enum AttestationDiff {
     public static func diff(from old: AttestationReport, to new: AttestationReport) -> AttestationReportDiff {
-        let before = old.allFindings, after = new.allFindings
+        let before = old.allFindings
+        let after = new.allFindings
         var oldByFP: [String: AttestationFinding] = [:]
         for f in before where oldByFP[f.fingerprint] == nil { oldByFP[f.fingerprint] = f }
         var newByFP: [String: AttestationFinding] = [:]
         for f in after where newByFP[f.fingerprint] == nil { newByFP[f.fingerprint] = f }
 
-        var resolved: [AttestationFinding] = [], added: [AttestationFinding] = []
-        var newlyExcepted: [AttestationFinding] = [], noLongerExcepted: [AttestationFinding] = []
-        var lowered: [AttestationReportDiff.SeverityChange] = [], raised: [AttestationReportDiff.SeverityChange] = []
+        var resolved: [AttestationFinding] = []
+        var added: [AttestationFinding] = []
+        var newlyExcepted: [AttestationFinding] = []
+        var noLongerExcepted: [AttestationFinding] = []
+        var lowered: [AttestationReportDiff.SeverityChange] = []
+        var raised: [AttestationReportDiff.SeverityChange] = []
         for f in before where newByFP[f.fingerprint] == nil { resolved.append(f) }
         for f in after {
-            guard let o = oldByFP[f.fingerprint] else { added.append(f); continue }
+            guard let o = oldByFP[f.fingerprint] else {
+                added.append(f)
+                continue
+            }
             if f.excepted && !o.excepted { newlyExcepted.append(f) }
             if !f.excepted && o.excepted { noLongerExcepted.append(f) }
             if f.severity != o.severity {
-                let c = AttestationReportDiff.SeverityChange(fingerprint: f.fingerprint, id: f.id, agent: f.agent, from: o.severity,
-                                                             to: f.severity, message: f.message)
+                let c = AttestationReportDiff.SeverityChange(
+                    fingerprint: f.fingerprint,
+                    id: f.id,
+                    agent: f.agent,
+                    from: o.severity,
+                    to: f.severity,
+                    message: f.message
+                )
                 if f.severity < o.severity { lowered.append(c) } else { raised.append(c) }
             }
         }
@@ -106,7 +119,8 @@ public enum AttestationDiff {
         let oldAgents = Dictionary(old.agents.map { ($0.agent.id, $0) }, uniquingKeysWith: { a, _ in a })
         let newAgents = Dictionary(new.agents.map { ($0.agent.id, $0) }, uniquingKeysWith: { a, _ in a })
         for id in Set(oldAgents.keys).union(newAgents.keys).sorted() {
-            let o = oldAgents[id], n = newAgents[id]
+            let o = oldAgents[id]
+            let n = newAgents[id]
             if o?.verdict == n?.verdict { continue }
             changes.append(.init(agentID: id, agent: n?.agent.name ?? o?.agent.name ?? "", from: o?.verdict, to: n?.verdict))
         }
@@ -117,12 +131,31 @@ public enum AttestationDiff {
         case (.compliant, .nonCompliant): verdictChange = .worsened
         default: verdictChange = .unchanged
         }
-        let o = old.summary.findings, n = new.summary.findings
-        let delta = SeverityCounts(total: n.total - o.total, excepted: n.excepted - o.excepted, critical: n.critical - o.critical,
-                                   high: n.high - o.high, medium: n.medium - o.medium, low: n.low - o.low, info: n.info - o.info)
-        var d = AttestationReportDiff(from: .init(old), to: .init(new), verdictChange: verdictChange, direction: .unchanged,
-                                      resolved: resolved, new: added, newlyExcepted: newlyExcepted, noLongerExcepted: noLongerExcepted,
-                                      severityLowered: lowered, severityRaised: raised, agentChanges: changes, countsDelta: delta)
+        let o = old.summary.findings
+        let n = new.summary.findings
+        let delta = SeverityCounts(
+            total: n.total - o.total,
+            excepted: n.excepted - o.excepted,
+            critical: n.critical - o.critical,
+            high: n.high - o.high,
+            medium: n.medium - o.medium,
+            low: n.low - o.low,
+            info: n.info - o.info
+        )
+        var d = AttestationReportDiff(
+            from: .init(old),
+            to: .init(new),
+            verdictChange: verdictChange,
+            direction: .unchanged,
+            resolved: resolved,
+            new: added,
+            newlyExcepted: newlyExcepted,
+            noLongerExcepted: noLongerExcepted,
+            severityLowered: lowered,
+            severityRaised: raised,
+            agentChanges: changes,
+            countsDelta: delta
+        )
         let better = d.improvements > 0 || verdictChange == .improved
         let worse = d.regressions > 0 || verdictChange == .worsened
         d.direction = better && worse ? .mixed : better ? .improved : worse ? .worsened : .unchanged

@@ -20,8 +20,13 @@ enum AttestationDrift {
     static let platformDefaults: [PolicyRule] = [
         PolicyRule(verbs: ["create"], apiGroups: ["authorization.k8s.io"], resources: ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
         PolicyRule(verbs: ["create"], apiGroups: ["authentication.k8s.io"], resources: ["selfsubjectreviews"]),
-        PolicyRule(verbs: ["get"], nonResourceURLs: ["/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*",
-                                                     "/readyz", "/version", "/version/"]),
+        PolicyRule(
+            verbs: ["get"],
+            nonResourceURLs: [
+                "/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*",
+                "/readyz", "/version", "/version/",
+            ]
+        ),
         PolicyRule(verbs: ["get"], nonResourceURLs: ["/.well-known/openid-configuration", "/openid/v1/jwks"]),
     ]
 
@@ -31,7 +36,8 @@ enum AttestationDrift {
     static func isPlatformDefault(_ rule: PolicyRule, clusterWide: Bool) -> Bool {
         // Fast rejection: resource parts are defaults only in the two self-review groups.
         if !rule.resources.isEmpty && !rule.verbs.isEmpty && !rule.apiGroups.isEmpty
-            && !rule.apiGroups.contains(where: { $0 == "authorization.k8s.io" || $0 == "authentication.k8s.io" }) {
+            && !rule.apiGroups.contains(where: { $0 == "authorization.k8s.io" || $0 == "authentication.k8s.io" })
+        {
             return false
         }
         return platformOwner.uncovered(rule, resourceOnly: !clusterWide).isEmpty
@@ -77,10 +83,19 @@ enum AttestationDrift {
             for (i, rule) in b.rules.enumerated() {
                 let parts = owner.uncovered(rule, resourceOnly: scope != BaselineGrant.clusterWide)
                 if parts.isEmpty { continue }
-                excess.append(ExcessPermission(scope: scope, bindingKind: b.source.bindingKind, bindingName: b.source.bindingName,
-                                               roleKind: b.source.roleKind, roleName: b.source.roleName,
-                                               subject: boundSubject(b.subject, bindingNamespace: b.source.bindingNamespace),
-                                               ruleIndex: i, rule: rule, uncovered: parts))
+                excess.append(
+                    ExcessPermission(
+                        scope: scope,
+                        bindingKind: b.source.bindingKind,
+                        bindingName: b.source.bindingName,
+                        roleKind: b.source.roleKind,
+                        roleName: b.source.roleName,
+                        subject: boundSubject(b.subject, bindingNamespace: b.source.bindingNamespace),
+                        ruleIndex: i,
+                        rule: rule,
+                        uncovered: parts
+                    )
+                )
             }
         }
         for b in perms.clusterWide { visit(b, scope: BaselineGrant.clusterWide, owner: clusterOwner) }
@@ -146,25 +161,45 @@ enum AttestationDrift {
         var out: [(Finding, String)] = []
         let excessRule = AttestationRules.rule(.excessPermission)
         for e in drift.excess {
-            let source = BindingSource(bindingKind: e.bindingKind, bindingNamespace: e.scope == BaselineGrant.clusterWide ? "" : e.scope,
-                                       bindingName: e.bindingName, roleKind: e.roleKind, roleName: e.roleName)
+            let source = BindingSource(
+                bindingKind: e.bindingKind,
+                bindingNamespace: e.scope == BaselineGrant.clusterWide ? "" : e.scope,
+                bindingName: e.bindingName,
+                roleKind: e.roleKind,
+                roleName: e.roleName
+            )
             let via = e.subject.kind == Subject.groupKind ? " through Group \(e.subject.name)" : ""
             let roleText = e.roleKind == RoleRef.roleKind ? "Role \(e.scope)/\(e.roleName)" : "\(e.roleKind) \(e.roleName)"
-            let message = "\(RBACGuardrails.describe(source))\(via) grants \(roleText) rule \(e.ruleIndex) \(scopeText(e.scope)) "
+            let message =
+                "\(RBACGuardrails.describe(source))\(via) grants \(roleText) rule \(e.ruleIndex) \(scopeText(e.scope)) "
                 + "beyond the approved baseline: \(describeList(e.uncovered))"
-            let f = Finding(ruleID: excessRule.id, severity: .high, title: excessRule.title, message: message,
-                            object: RBACGuardrails.bindingObject(source), field: "/roleRef",
-                            ruleLocation: RBACGuardrails.location(source, ruleIndex: e.ruleIndex), agent: agent,
-                            remediation: excessRule.remediation)
+            let f = Finding(
+                ruleID: excessRule.id,
+                severity: .high,
+                title: excessRule.title,
+                message: message,
+                object: RBACGuardrails.bindingObject(source),
+                field: "/roleRef",
+                ruleLocation: RBACGuardrails.location(source, ruleIndex: e.ruleIndex),
+                agent: agent,
+                remediation: excessRule.remediation
+            )
             out.append((f, e.uncovered.map(describe).sorted().joined(separator: ";")))
         }
         let missingRule = AttestationRules.rule(.missingPermission)
         for m in drift.missing {
-            let message = "approved baseline grant \(m.grantIndex) rule \(m.ruleIndex) (\(scopeText(m.scope))) is not granted in the cluster: "
+            let message =
+                "approved baseline grant \(m.grantIndex) rule \(m.ruleIndex) (\(scopeText(m.scope))) is not granted in the cluster: "
                 + describeList(m.missing)
-            let f = Finding(ruleID: missingRule.id, severity: .low, title: missingRule.title, message: message,
-                            ruleLocation: RuleLocation(grantIndex: m.grantIndex, ruleIndex: m.ruleIndex), agent: agent,
-                            remediation: missingRule.remediation)
+            let f = Finding(
+                ruleID: missingRule.id,
+                severity: .low,
+                title: missingRule.title,
+                message: message,
+                ruleLocation: RuleLocation(grantIndex: m.grantIndex, ruleIndex: m.ruleIndex),
+                agent: agent,
+                remediation: missingRule.remediation
+            )
             out.append((f, m.scope + "|" + m.missing.map(describe).sorted().joined(separator: ";")))
         }
         return out

@@ -53,11 +53,17 @@ enum AttestationExposure {
     static func capabilities(of perms: EffectivePermissions) -> Set<AttestationCapability> {
         var out = Set<AttestationCapability>()
         for b in perms.clusterWide {
-            for r in b.rules { for id in capabilities(of: r, scope: BaselineGrant.clusterWide) { out.insert(AttestationCapability(id: id, scope: BaselineGrant.clusterWide)) } }
+            for r in b.rules {
+                for id in capabilities(of: r, scope: BaselineGrant.clusterWide) {
+                    out.insert(AttestationCapability(id: id, scope: BaselineGrant.clusterWide))
+                }
+            }
         }
         for ns in perms.namespaces {
             for b in ns.bindings {
-                for r in b.rules { for id in capabilities(of: r, scope: ns.namespace) { out.insert(AttestationCapability(id: id, scope: ns.namespace)) } }
+                for r in b.rules {
+                    for id in capabilities(of: r, scope: ns.namespace) { out.insert(AttestationCapability(id: id, scope: ns.namespace)) }
+                }
             }
         }
         return out
@@ -67,7 +73,8 @@ enum AttestationExposure {
     static func holds(_ held: Set<AttestationCapability>, _ cap: AttestationCapability) -> Bool {
         let all = BaselineGrant.clusterWide
         return held.contains(cap) || held.contains(AttestationCapability(id: cap.id, scope: all))
-            || held.contains(AttestationCapability(id: fullAdminID, scope: cap.scope)) || held.contains(AttestationCapability(id: fullAdminID, scope: all))
+            || held.contains(AttestationCapability(id: fullAdminID, scope: cap.scope))
+            || held.contains(AttestationCapability(id: fullAdminID, scope: all))
     }
 
     /// The workload verbs and resources `rule` allows at `scope`, if any.
@@ -81,8 +88,15 @@ enum AttestationExposure {
         func visit(_ b: BindingGrant, _ scope: String) {
             for (i, rule) in b.rules.enumerated() {
                 guard let a = workloadAccess(rule, scope: scope) else { continue }
-                let g = ExposureGrant(bindingKind: b.source.bindingKind, bindingName: b.source.bindingName, roleKind: b.source.roleKind,
-                                      roleName: b.source.roleName, ruleIndex: i, verbs: a.verbs, resources: a.resources)
+                let g = ExposureGrant(
+                    bindingKind: b.source.bindingKind,
+                    bindingName: b.source.bindingName,
+                    roleKind: b.source.roleKind,
+                    roleName: b.source.roleName,
+                    ruleIndex: i,
+                    verbs: a.verbs,
+                    resources: a.resources
+                )
                 if let k = out.firstIndex(where: { $0.scope == scope }) { out[k].grants.append(g) } else { out.append((scope, [g])) }
             }
         }
@@ -112,7 +126,13 @@ enum AttestationExposure {
         if scoped.isEmpty { return nil }
         let caps = capabilities(of: perms)
         let bindings = perms.clusterWide.count + perms.namespaces.reduce(0) { $0 + $1.bindings.count }
-        return (ServiceAccountSummary(serviceAccount: "\(sa.namespace)/\(sa.name)", bindings: bindings, rules: scoped,
-                                      capabilities: caps.sorted().map(\.description)), caps)
+        return (
+            ServiceAccountSummary(
+                serviceAccount: "\(sa.namespace)/\(sa.name)",
+                bindings: bindings,
+                rules: scoped,
+                capabilities: caps.sorted().map(\.description)
+            ), caps
+        )
     }
 }

@@ -18,8 +18,13 @@ enum AttestationGuardrails {
         var workloads: [KubeObject]
     }
 
-    static func run(agent a: AgentIdentity, permissions live: EffectivePermissions, index: AttestationIndex,
-                    expectations: GuardrailExpectations, aggregatedClusterRoles: Set<String>) -> Outcome {
+    static func run(
+        agent a: AgentIdentity,
+        permissions live: EffectivePermissions,
+        index: AttestationIndex,
+        expectations: GuardrailExpectations,
+        aggregatedClusterRoles: Set<String>
+    ) -> Outcome {
         let perms = withoutPlatformDefaults(live)
         // ServiceAccounts per namespace, as GuardrailCheck lists them, for the namespaces the
         // agent's RoleBindings reach and its own.
@@ -34,8 +39,12 @@ enum AttestationGuardrails {
         var findings: [Finding] = []
 
         // RBAC, on the live permissions.
-        findings += RBACGuardrails.check(permissions: perms, agent: a, serviceAccounts: serviceAccounts,
-                                         aggregatedClusterRoles: aggregatedClusterRoles)
+        findings += RBACGuardrails.check(
+            permissions: perms,
+            agent: a,
+            serviceAccounts: serviceAccounts,
+            aggregatedClusterRoles: aggregatedClusterRoles
+        )
         let agentRules: [(namespace: String, rule: PolicyRule)] = perms.grants.map { g in
             (g.bindingKind == .clusterRoleBinding ? BaselineGrant.clusterWide : g.bindingNamespace, g.rule)
         }
@@ -47,7 +56,8 @@ enum AttestationGuardrails {
         if !perms.isEmpty || !perms.unresolvedBindings.isEmpty { needsToken.insert(a.identity) }
         var automount: [ServiceAccountIdentity: Bool] = [:]
         if let sa = index.serviceAccountObject(namespace: a.namespace, name: a.serviceAccount),
-           let b = sa.node["automountServiceAccountToken"]?.bool {
+            let b = sa.node["automountServiceAccountToken"]?.bool
+        {
             automount[a.identity] = b
         }
         let context = WorkloadContext(serviceAccountsWithPermissions: needsToken, serviceAccountAutomount: automount)
@@ -61,14 +71,26 @@ enum AttestationGuardrails {
         if let n = objs.namespace {
             let value = n.labels["pod-security.kubernetes.io/enforce"]
             if value != "restricted" {
-                findings.append(Finding(rule: .podSecurityAdmission,
-                                        message: "Namespace \(ns) " + (value.map { "enforces Pod Security \($0), not restricted" } ?? "has no pod-security.kubernetes.io/enforce label"),
-                                        object: nsObject, field: "/metadata/labels", agent: a))
+                findings.append(
+                    Finding(
+                        rule: .podSecurityAdmission,
+                        message: "Namespace \(ns) "
+                            + (value.map { "enforces Pod Security \($0), not restricted" } ?? "has no pod-security.kubernetes.io/enforce label"),
+                        object: nsObject,
+                        field: "/metadata/labels",
+                        agent: a
+                    )
+                )
             }
         } else {
-            findings.append(Finding(rule: .podSecurityAdmission,
-                                    message: "Namespace \(ns) is not in the input, so its Pod Security enforcement cannot be confirmed",
-                                    object: nsObject, agent: a))
+            findings.append(
+                Finding(
+                    rule: .podSecurityAdmission,
+                    message: "Namespace \(ns) is not in the input, so its Pod Security enforcement cannot be confirmed",
+                    object: nsObject,
+                    agent: a
+                )
+            )
         }
         if !objs.hasResourceQuota {
             findings.append(Finding(rule: .resourceQuota, message: "namespace \(ns) has no ResourceQuota", object: nsObject, agent: a))
@@ -84,8 +106,12 @@ enum AttestationGuardrails {
 
         // Audit.
         for (object, body) in index.auditPolicies {
-            findings += AuditGuardrails.check(policy: body, object: object, agent: a,
-                                              requests: agentRules.isEmpty ? nil : AuditGuardrails.requests(for: agentRules))
+            findings += AuditGuardrails.check(
+                policy: body,
+                object: object,
+                agent: a,
+                requests: agentRules.isEmpty ? nil : AuditGuardrails.requests(for: agentRules)
+            )
         }
 
         // De-duplicate (as GuardrailCheck does); shorten cluster-wide workload-creation findings.
@@ -95,8 +121,11 @@ enum AttestationGuardrails {
         let total = index.serviceAccounts.count
         for var f in findings where seen.insert(f).inserted {
             if f.ruleID == GuardrailRuleID.workloadCreate.rawValue, f.ruleLocation?.bindingKind == BindingKind.clusterRoleBinding.rawValue,
-               let r = f.message.range(of: " (known: ") {
-                f.message = String(f.message[..<r.lowerBound]) + " (\(total) ServiceAccount\(total == 1 ? "" : "s") in the snapshot; see the exposure section)"
+                let r = f.message.range(of: " (known: ")
+            {
+                f.message =
+                    String(f.message[..<r.lowerBound])
+                    + " (\(total) ServiceAccount\(total == 1 ? "" : "s") in the snapshot; see the exposure section)"
                 f.serviceAccounts = nil
             }
             out.append(f)
@@ -115,10 +144,16 @@ enum AttestationGuardrails {
             return b.isEmpty ? nil : NamespacePermissions(namespace: ns.namespace, bindings: b)
         }
         if cluster.count == p.clusterWide.count && namespaces.count == p.namespaces.count
-            && zip(namespaces, p.namespaces).allSatisfy({ $0.bindings.count == $1.bindings.count }) {
+            && zip(namespaces, p.namespaces).allSatisfy({ $0.bindings.count == $1.bindings.count })
+        {
             return p
         }
-        return EffectivePermissions(user: p.user, groups: p.groups, clusterWide: cluster, namespaces: namespaces,
-                                    unresolvedBindings: p.unresolvedBindings)
+        return EffectivePermissions(
+            user: p.user,
+            groups: p.groups,
+            clusterWide: cluster,
+            namespaces: namespaces,
+            unresolvedBindings: p.unresolvedBindings
+        )
     }
 }

@@ -31,18 +31,18 @@ public enum AttestationHTML {
     ]
 
     static let css = """
-    body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1200px;padding:24px;color:#111827;background:#fff}
-    h1{font-size:24px;margin:0 0 8px}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}
-    h3{font-size:15px;margin:18px 0 6px}table{border-collapse:collapse;width:100%;margin:6px 0 12px}
-    th,td{border:1px solid #e5e7eb;padding:4px 6px;text-align:left;vertical-align:top;word-break:break-word}th{background:#f9fafb}
-    code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
-    .verdict{display:inline-block;padding:6px 14px;border-radius:6px;font-weight:700;color:#fff;font-size:18px}
-    .compliant{background:#15803d}.non_compliant{background:#b91c1c}
-    .sev{display:inline-block;padding:1px 6px;border-radius:4px;color:#fff;font-size:12px;font-weight:600}
-    .sev-critical{background:#7f1d1d}.sev-high{background:#dc2626}.sev-medium{background:#d97706}.sev-low{background:#2563eb}.sev-info{background:#6b7280}
-    .excepted{opacity:.6}.muted{color:#6b7280}.charts{display:flex;flex-wrap:wrap;gap:24px}.facts td:first-child{width:180px;color:#4b5563}
-    details{margin:6px 0}summary{cursor:pointer}figure{margin:0}.nowrap{white-space:nowrap}.pre{white-space:pre-wrap}.sev{white-space:nowrap}
-    """
+        body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1200px;padding:24px;color:#111827;background:#fff}
+        h1{font-size:24px;margin:0 0 8px}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}
+        h3{font-size:15px;margin:18px 0 6px}table{border-collapse:collapse;width:100%;margin:6px 0 12px}
+        th,td{border:1px solid #e5e7eb;padding:4px 6px;text-align:left;vertical-align:top;word-break:break-word}th{background:#f9fafb}
+        code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
+        .verdict{display:inline-block;padding:6px 14px;border-radius:6px;font-weight:700;color:#fff;font-size:18px}
+        .compliant{background:#15803d}.non_compliant{background:#b91c1c}
+        .sev{display:inline-block;padding:1px 6px;border-radius:4px;color:#fff;font-size:12px;font-weight:600}
+        .sev-critical{background:#7f1d1d}.sev-high{background:#dc2626}.sev-medium{background:#d97706}.sev-low{background:#2563eb}.sev-info{background:#6b7280}
+        .excepted{opacity:.6}.muted{color:#6b7280}.charts{display:flex;flex-wrap:wrap;gap:24px}.facts td:first-child{width:180px;color:#4b5563}
+        details{margin:6px 0}summary{cursor:pointer}figure{margin:0}.nowrap{white-space:nowrap}.pre{white-space:pre-wrap}.sev{white-space:nowrap}
+        """
 
     public static func render(_ report: AttestationReport) -> String {
         var h = ""
@@ -64,7 +64,11 @@ public enum AttestationHTML {
         h += row(["Warden", "\(report.wardenVersion) (report schema \(report.schema))"])
         let s = report.summary
         h += row(["Agents", "\(s.agents): \(s.compliantAgents) compliant, \(s.nonCompliantAgents) non-compliant"])
-        h += row(["Findings", "\(s.findings.total) (\(s.findings.excepted) excepted): " + AttestationSeverity.descending.map { "\(s.findings.count($0)) \($0)" }.joined(separator: ", ")])
+        h += row([
+            "Findings",
+            "\(s.findings.total) (\(s.findings.excepted) excepted): "
+                + AttestationSeverity.descending.map { "\(s.findings.count($0)) \($0)" }.joined(separator: ", "),
+        ])
         h += "</table>\n</header>\n"
 
         h += "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p class=\"muted\">\(e(report.verdict.rule))</p>\n"
@@ -87,7 +91,8 @@ public enum AttestationHTML {
         let c = report.clusterFindings
         h += "<section id=\"cluster\">\n<h2>Cluster</h2>\n"
         h += "<p>\(c.shadowAgents.count) shadow agent(s), \(c.missingServiceAccounts.count) registered agent(s) without a ServiceAccount, "
-        h += "\(c.clusterAdminBindings.count) cluster-admin-equivalent binding subject(s) (roles: \(e(c.clusterAdminRoles.joined(separator: ", "))))</p>\n"
+        h +=
+            "\(c.clusterAdminBindings.count) cluster-admin-equivalent binding subject(s) (roles: \(e(c.clusterAdminRoles.joined(separator: ", "))))</p>\n"
         h += findingsTable(c.findings)
         h += "</section>\n"
 
@@ -103,7 +108,8 @@ public enum AttestationHTML {
             h += "<table>\n<tr><th>ServiceAccount</th><th>Bindings</th><th>Capabilities</th><th>Rules</th></tr>\n"
             for sa in report.serviceAccounts {
                 let rules = sa.rules.map { "\($0.scope): " + $0.rules.map(\.description).joined(separator: " ") }.joined(separator: "\n")
-                h += "<tr><td class=\"mono\">\(e(sa.serviceAccount))</td><td>\(sa.bindings)</td><td class=\"mono\">\(e(sa.capabilities.joined(separator: " ")))</td>"
+                h +=
+                    "<tr><td class=\"mono\">\(e(sa.serviceAccount))</td><td>\(sa.bindings)</td><td class=\"mono\">\(e(sa.capabilities.joined(separator: " ")))</td>"
                 h += "<td class=\"mono pre\">\(e(rules))</td></tr>\n"
             }
             h += "</table>\n</details>\n</section>\n"
@@ -134,12 +140,14 @@ public enum AttestationHTML {
     static func agentSection(_ a: AgentAttestation) -> String {
         let e = escape
         var h = "<section class=\"agent\" id=\"agent-\(a.agent.id)\">\n"
-        h += "<h2>Agent \(e(a.agent.name)) <span class=\"sev \(a.verdict == .compliant ? "compliant" : "non_compliant")\">\(a.verdict == .compliant ? "compliant" : "non-compliant")</span></h2>\n"
+        h +=
+            "<h2>Agent \(e(a.agent.name)) <span class=\"sev \(a.verdict == .compliant ? "compliant" : "non_compliant")\">\(a.verdict == .compliant ? "compliant" : "non-compliant")</span></h2>\n"
         h += "<table class=\"facts\">\n"
         h += row(["ServiceAccount", a.agent.serviceAccountKey + (a.serviceAccountPresent ? "" : " (missing from the snapshot)")])
         h += row(["Owner, risk tier, status", "\(a.agent.owner), \(a.agent.riskTier.rawValue), \(a.agent.status.rawValue)"])
         let b = a.baseline
-        let baselineText = b.status == .approved
+        let baselineText =
+            b.status == .approved
             ? "version \(b.version.map(String.init) ?? "?") approved\(b.approvedBy.map { " by \($0)" } ?? "")\(b.approvedAt.map { " at \(RFC3339.string(from: $0))" } ?? ""); \(b.grants ?? 0) grant(s), \(b.rules ?? 0) rule(s); \(b.digest ?? "")"
             : "none approved"
         h += row(["Baseline", baselineText])
@@ -150,7 +158,11 @@ public enum AttestationHTML {
         if let d = r.lastDecision { reviewText += " (\(d))" }
         if let id = r.openReviewID { reviewText += ", open review #\(id)" }
         h += row(["Review", reviewText])
-        h += row(["Findings", "\(a.summary.total) (\(a.summary.excepted) excepted): " + AttestationSeverity.descending.map { "\(a.summary.count($0)) \($0)" }.joined(separator: ", ")])
+        h += row([
+            "Findings",
+            "\(a.summary.total) (\(a.summary.excepted) excepted): "
+                + AttestationSeverity.descending.map { "\(a.summary.count($0)) \($0)" }.joined(separator: ", "),
+        ])
         h += "</table>\n"
 
         h += "<h3>Findings</h3>\n" + findingsTable(a.findings)
@@ -180,8 +192,10 @@ public enum AttestationHTML {
             if !a.drift.excess.isEmpty {
                 h += "<table>\n<tr><th>Excess in</th><th>Binding</th><th>Role, rule</th><th>Not approved</th></tr>\n"
                 for x in a.drift.excess {
-                    h += "<tr><td class=\"mono\">\(e(x.scope))</td><td class=\"mono\">\(e(x.bindingKind.rawValue + " " + x.bindingName + (x.subject.kind == Subject.groupKind ? " (Group \(x.subject.name))" : "")))</td>"
-                    h += "<td class=\"mono\">\(e("\(x.roleKind) \(x.roleName) #\(x.ruleIndex)"))</td><td class=\"mono pre\">\(e(x.uncovered.map(AttestationDrift.describe).joined(separator: "\n")))</td></tr>\n"
+                    h +=
+                        "<tr><td class=\"mono\">\(e(x.scope))</td><td class=\"mono\">\(e(x.bindingKind.rawValue + " " + x.bindingName + (x.subject.kind == Subject.groupKind ? " (Group \(x.subject.name))" : "")))</td>"
+                    h +=
+                        "<td class=\"mono\">\(e("\(x.roleKind) \(x.roleName) #\(x.ruleIndex)"))</td><td class=\"mono pre\">\(e(x.uncovered.map(AttestationDrift.describe).joined(separator: "\n")))</td></tr>\n"
                 }
                 h += "</table>\n"
             }
@@ -201,11 +215,14 @@ public enum AttestationHTML {
         } else {
             h += "<table>\n<tr><th>Where</th><th>Through</th><th>Can run pods as</th><th>Can escalate to</th></tr>\n"
             for x in a.exposure.scopes {
-                let via = x.grants.map { "\($0.bindingKind.rawValue) \($0.bindingName) (\($0.roleKind) \($0.roleName) #\($0.ruleIndex)): \($0.verbs.joined(separator: ",")) \($0.resources.joined(separator: ","))" }.joined(separator: "\n")
+                let via = x.grants.map {
+                    "\($0.bindingKind.rawValue) \($0.bindingName) (\($0.roleKind) \($0.roleName) #\($0.ruleIndex)): \($0.verbs.joined(separator: ",")) \($0.resources.joined(separator: ","))"
+                }.joined(separator: "\n")
                 let who = x.serviceAccounts.map { $0.joined(separator: ", ") } ?? "every ServiceAccount (\(x.serviceAccountCount))"
                 var esc = x.escalations.joined(separator: ", ")
                 if x.escalationCount > x.escalations.count { esc += " and \(x.escalationCount - x.escalations.count) more" }
-                h += "<tr><td class=\"mono\">\(e(x.scope))</td><td class=\"mono pre\">\(e(via))</td><td class=\"mono\">\(e(who)) <span class=\"muted\">(\(x.withPermissions) with permissions)</span></td>"
+                h +=
+                    "<tr><td class=\"mono\">\(e(x.scope))</td><td class=\"mono pre\">\(e(via))</td><td class=\"mono\">\(e(who)) <span class=\"muted\">(\(x.withPermissions) with permissions)</span></td>"
                 h += "<td class=\"mono\">\(e(esc))</td></tr>\n"
             }
             h += "</table>\n"
@@ -221,7 +238,9 @@ public enum AttestationHTML {
     static func severityChart(_ counts: SeverityCounts) -> String {
         let sevs = AttestationSeverity.descending
         let maxCount = max(1, sevs.map(counts.count).max() ?? 1)
-        let barMax = 300.0, rowH = 26, left = 80
+        let barMax = 300.0
+        let rowH = 26
+        let left = 80
         let height = rowH * sevs.count + 30
         var h = "<figure><svg role=\"img\" aria-labelledby=\"sev-title\" width=\"440\" height=\"\(height)\" viewBox=\"0 0 440 \(height)\">\n"
         h += "<title id=\"sev-title\">Open findings by severity</title>\n"
@@ -241,7 +260,8 @@ public enum AttestationHTML {
 
     static func agentChart(_ report: AttestationReport) -> String {
         let ranked = report.agents.filter { $0.summary.total - $0.summary.excepted > 0 }.sorted { a, b in
-            let x = a.summary, y = b.summary
+            let x = a.summary
+            let y = b.summary
             if x.failing != y.failing { return x.failing > y.failing }
             let (ox, oy) = (x.total - x.excepted, y.total - y.excepted)
             if ox != oy { return ox > oy }
@@ -250,7 +270,9 @@ public enum AttestationHTML {
         let shown = Array(ranked.prefix(maxAgentsCharted))
         let sevs = AttestationSeverity.descending
         let maxCount = max(1, shown.map { $0.summary.total - $0.summary.excepted }.max() ?? 1)
-        let barMax = 320.0, rowH = 22, left = 190
+        let barMax = 320.0
+        let rowH = 22
+        let left = 190
         let height = max(60, rowH * shown.count + 44)
         var h = "<figure><svg role=\"img\" aria-labelledby=\"agent-title\" width=\"580\" height=\"\(height)\" viewBox=\"0 0 580 \(height)\">\n"
         h += "<title id=\"agent-title\">Open findings by agent</title>\n"
@@ -267,7 +289,8 @@ public enum AttestationHTML {
                 let n = a.summary.count(s)
                 guard n > 0 else { continue }
                 let w = max(1.0, Double(n) / Double(maxCount) * barMax)
-                h += "<rect x=\"\(Int(x.rounded()))\" y=\"\(y)\" width=\"\(Int(w.rounded()))\" height=\"16\" fill=\"\(colors[s]!)\"><title>\(n) \(s.rawValue)</title></rect>"
+                h +=
+                    "<rect x=\"\(Int(x.rounded()))\" y=\"\(y)\" width=\"\(Int(w.rounded()))\" height=\"16\" fill=\"\(colors[s]!)\"><title>\(n) \(s.rawValue)</title></rect>"
                 x += w
             }
             h += "<text x=\"\(Int(x.rounded()) + 6)\" y=\"\(y + 13)\" font-size=\"12\">\(a.summary.total - a.summary.excepted)</text>\n"
@@ -276,7 +299,8 @@ public enum AttestationHTML {
         let ly = height - 12
         var lx = 0
         for s in sevs {
-            h += "<rect x=\"\(lx)\" y=\"\(ly - 9)\" width=\"10\" height=\"10\" fill=\"\(colors[s]!)\"></rect><text x=\"\(lx + 14)\" y=\"\(ly)\" font-size=\"11\">\(s.rawValue)</text>"
+            h +=
+                "<rect x=\"\(lx)\" y=\"\(ly - 9)\" width=\"10\" height=\"10\" fill=\"\(colors[s]!)\"></rect><text x=\"\(lx + 14)\" y=\"\(ly)\" font-size=\"11\">\(s.rawValue)</text>"
             lx += 72
         }
         return h + "\n</svg></figure>\n"

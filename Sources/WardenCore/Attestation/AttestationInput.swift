@@ -35,8 +35,13 @@ public struct AgentReviewState: Sendable, Hashable, Codable {
     /// A review that is open now, if any.
     public var openReviewID: Int64?
 
-    public init(standing: ReviewStanding, nextReviewDue: Date? = nil, lastReviewedAt: Date? = nil,
-                lastDecision: String? = nil, openReviewID: Int64? = nil) {
+    public init(
+        standing: ReviewStanding,
+        nextReviewDue: Date? = nil,
+        lastReviewedAt: Date? = nil,
+        lastDecision: String? = nil,
+        openReviewID: Int64? = nil
+    ) {
         self.standing = standing
         self.nextReviewDue = nextReviewDue
         self.lastReviewedAt = lastReviewedAt
@@ -76,8 +81,11 @@ public struct AttestationOptions: Sendable, Hashable {
     /// (the count is always exact).
     public var maxListedEscalations: Int
 
-    public init(agentLabelKey: String = AttestationOptions.defaultAgentLabelKey, parallelism: Int = 0,
-                maxListedEscalations: Int = 20) {
+    public init(
+        agentLabelKey: String = AttestationOptions.defaultAgentLabelKey,
+        parallelism: Int = 0,
+        maxListedEscalations: Int = 20
+    ) {
         self.agentLabelKey = agentLabelKey
         self.parallelism = parallelism
         self.maxListedEscalations = maxListedEscalations
@@ -99,9 +107,17 @@ public struct AttestationInput: Sendable {
     public var auditPolicies: [JSONValue]
     public var options: AttestationOptions
 
-    public init(cluster: String, snapshotRef: AttestationSnapshotRef, snapshot: Snapshot, authorizer: RBACAuthorizer? = nil,
-                agents: [AttestationAgentInput], generatedAt: Date, wardenVersion: String = WardenVersion.string,
-                auditPolicies: [JSONValue] = [], options: AttestationOptions = .init()) {
+    public init(
+        cluster: String,
+        snapshotRef: AttestationSnapshotRef,
+        snapshot: Snapshot,
+        authorizer: RBACAuthorizer? = nil,
+        agents: [AttestationAgentInput],
+        generatedAt: Date,
+        wardenVersion: String = WardenVersion.string,
+        auditPolicies: [JSONValue] = [],
+        options: AttestationOptions = .init()
+    ) {
         self.cluster = cluster
         self.snapshotRef = snapshotRef
         self.snapshot = snapshot

@@ -48,7 +48,8 @@ public enum AttestationMarkdown {
         var m = "# Attestation of cluster \(escape(report.cluster))\n\n"
         let v = report.verdict.status
         m += "**Verdict: \(v == .compliant ? "COMPLIANT" : "NON-COMPLIANT")**\n\n"
-        m += "- Snapshot: \\#\(report.snapshot.id), uploaded \(RFC3339.string(from: report.snapshot.uploadedAt)), SHA-256 \(code(report.snapshot.sha256))\n"
+        m +=
+            "- Snapshot: \\#\(report.snapshot.id), uploaded \(RFC3339.string(from: report.snapshot.uploadedAt)), SHA-256 \(code(report.snapshot.sha256))\n"
         m += "- Generated: \(RFC3339.string(from: report.generatedAt)) by Warden \(escape(report.wardenVersion))\n"
         let s = report.summary
         m += "- Agents: \(s.agents) (\(s.compliantAgents) compliant, \(s.nonCompliantAgents) non-compliant)\n"
@@ -60,7 +61,8 @@ public enum AttestationMarkdown {
         m += "## Summary by agent\n\n| Agent | Verdict | Critical | High | Medium | Low | Info | Excepted |\n|---|---|---|---|---|---|---|---|\n"
         for line in s.byAgent {
             let c = line.findings
-            m += "| \(escape(line.agent)) | \(line.verdict.rawValue) | \(c.critical) | \(c.high) | \(c.medium) | \(c.low) | \(c.info) | \(c.excepted) |\n"
+            m +=
+                "| \(escape(line.agent)) | \(line.verdict.rawValue) | \(c.critical) | \(c.high) | \(c.medium) | \(c.low) | \(c.info) | \(c.excepted) |\n"
         }
         m += "\n## Cluster\n\n"
         let c = report.clusterFindings
@@ -88,18 +90,26 @@ public enum AttestationMarkdown {
             m += review + "\n- Findings: \(counts(a.summary))\n\n"
             m += "### Findings\n\n" + table(a.findings)
             m += "### Permissions\n\n"
-            if a.permissions.isEmpty { m += "None.\n\n" } else {
+            if a.permissions.isEmpty {
+                m += "None.\n\n"
+            } else {
                 m += "| Scope | Binding | Role | Through | Rules |\n|---|---|---|---|---|\n"
                 for p in a.permissions {
-                    m += "| \(code(p.scope)) | \(code(p.bindingKind.rawValue + " " + p.bindingName)) | \(code(p.roleKind + " " + p.roleName)) | \(code(p.subject.description)) | "
+                    m +=
+                        "| \(code(p.scope)) | \(code(p.bindingKind.rawValue + " " + p.bindingName)) | \(code(p.roleKind + " " + p.roleName)) | \(code(p.subject.description)) | "
                     m += p.rules.map { code($0.description) }.joined(separator: "<br>") + " |\n"
                 }
                 m += "\n"
             }
             m += "### Drift\n\n"
-            if !a.drift.compared { m += "No approved baseline to compare with.\n\n" } else if a.drift.matches { m += "Live permissions match the approved baseline.\n\n" } else {
+            if !a.drift.compared {
+                m += "No approved baseline to compare with.\n\n"
+            } else if a.drift.matches {
+                m += "Live permissions match the approved baseline.\n\n"
+            } else {
                 for x in a.drift.excess {
-                    m += "- Excess \(x.scope == "*" ? "cluster-wide" : "in \(code(x.scope))") through \(code(x.bindingKind.rawValue + " " + x.bindingName)) (\(code(x.roleKind + " " + x.roleName)) rule \(x.ruleIndex)): "
+                    m +=
+                        "- Excess \(x.scope == "*" ? "cluster-wide" : "in \(code(x.scope))") through \(code(x.bindingKind.rawValue + " " + x.bindingName)) (\(code(x.roleKind + " " + x.roleName)) rule \(x.ruleIndex)): "
                     m += x.uncovered.map { code(AttestationDrift.describe($0)) }.joined(separator: ", ") + "\n"
                 }
                 for x in a.drift.missing {
@@ -109,10 +119,13 @@ public enum AttestationMarkdown {
                 m += "\n"
             }
             m += "### Exposure\n\n"
-            if a.exposure.scopes.isEmpty { m += "Cannot create or change workloads.\n\n" } else {
+            if a.exposure.scopes.isEmpty {
+                m += "Cannot create or change workloads.\n\n"
+            } else {
                 for x in a.exposure.scopes {
                     let who = x.serviceAccounts.map { $0.map(code).joined(separator: ", ") } ?? "every ServiceAccount (\(x.serviceAccountCount))"
-                    m += "- \(x.scope == "*" ? "Every namespace" : "Namespace \(code(x.scope))"): can run pods as \(who); \(x.withPermissions) with permissions"
+                    m +=
+                        "- \(x.scope == "*" ? "Every namespace" : "Namespace \(code(x.scope))"): can run pods as \(who); \(x.withPermissions) with permissions"
                     if x.escalationCount > 0 {
                         m += "; can escalate to \(x.escalations.map(code).joined(separator: ", "))"
                         if x.escalationCount > x.escalations.count { m += " and \(x.escalationCount - x.escalations.count) more" }

@@ -36,9 +36,12 @@ public struct AttestationOverview: Sendable, Hashable, Codable {
     public init(_ report: AttestationReport) {
         let counts = report.summary.findings
         self.init(
-            verdict: report.verdict.status, reasons: report.verdict.reasons.map(\.text),
+            verdict: report.verdict.status,
+            reasons: report.verdict.reasons.map(\.text),
             findings: Findings(critical: counts.critical, high: counts.high, medium: counts.medium, low: counts.low, info: counts.info),
-            agents: report.summary.agents, nonCompliantAgents: report.summary.nonCompliantAgents)
+            agents: report.summary.agents,
+            nonCompliantAgents: report.summary.nonCompliantAgents
+        )
     }
 }
 
@@ -55,8 +58,15 @@ public struct AttestationRecord: Sendable, Hashable, Codable {
     public var createdAt: Date
 
     public init(
-        id: Int64, cluster: String, snapshotID: Int64, snapshotDigest: String, overview: AttestationOverview, reportDigest: String,
-        keyid: String, createdBy: String, createdAt: Date
+        id: Int64,
+        cluster: String,
+        snapshotID: Int64,
+        snapshotDigest: String,
+        overview: AttestationOverview,
+        reportDigest: String,
+        keyid: String,
+        createdBy: String,
+        createdAt: Date
     ) {
         self.id = id
         self.cluster = cluster

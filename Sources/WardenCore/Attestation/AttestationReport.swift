@@ -32,9 +32,21 @@ public struct AttestationFinding: Sendable, Hashable, Codable {
     public var exceptionID: Int64?
     public var fingerprint: String
 
-    public init(id: String, severity: AttestationSeverity, message: String, remediation: String, agentID: Int64? = nil,
-                agent: String? = nil, object: FindingObject? = nil, field: String? = nil, location: RuleLocation? = nil,
-                serviceAccounts: [String]? = nil, excepted: Bool = false, exceptionID: Int64? = nil, fingerprint: String = "") {
+    public init(
+        id: String,
+        severity: AttestationSeverity,
+        message: String,
+        remediation: String,
+        agentID: Int64? = nil,
+        agent: String? = nil,
+        object: FindingObject? = nil,
+        field: String? = nil,
+        location: RuleLocation? = nil,
+        serviceAccounts: [String]? = nil,
+        excepted: Bool = false,
+        exceptionID: Int64? = nil,
+        fingerprint: String = ""
+    ) {
         self.id = id
         self.severity = severity
         self.message = message
@@ -57,10 +69,12 @@ public struct AttestationFinding: Sendable, Hashable, Codable {
     public static func precedes(_ a: AttestationFinding, _ b: AttestationFinding) -> Bool {
         if a.severity != b.severity { return a.severity > b.severity }
         if a.id != b.id { return a.id < b.id }
-        let ao = a.object?.scope ?? "", bo = b.object?.scope ?? ""
+        let ao = a.object?.scope ?? ""
+        let bo = b.object?.scope ?? ""
         if ao != bo { return ao < bo }
         if (a.field ?? "") != (b.field ?? "") { return (a.field ?? "") < (b.field ?? "") }
-        let al = a.location?.description ?? "", bl = b.location?.description ?? ""
+        let al = a.location?.description ?? ""
+        let bl = b.location?.description ?? ""
         if al != bl { return al < bl }
         if a.message != b.message { return a.message < b.message }
         return a.fingerprint < b.fingerprint
@@ -94,7 +108,10 @@ public struct SeverityCounts: Sendable, Hashable, Codable {
 
     public mutating func add(_ f: AttestationFinding) {
         total += 1
-        if f.excepted { excepted += 1; return }
+        if f.excepted {
+            excepted += 1
+            return
+        }
         switch f.severity {
         case .critical: critical += 1
         case .high: high += 1
@@ -171,8 +188,16 @@ public struct AttestationBaselineInfo: Sendable, Hashable, Codable {
     public var grants: Int?
     public var rules: Int?
 
-    public init(status: BaselineStanding, version: Int? = nil, digest: String? = nil, approvedBy: String? = nil,
-                approvedAt: Date? = nil, acceptedRisk: Bool? = nil, grants: Int? = nil, rules: Int? = nil) {
+    public init(
+        status: BaselineStanding,
+        version: Int? = nil,
+        digest: String? = nil,
+        approvedBy: String? = nil,
+        approvedAt: Date? = nil,
+        acceptedRisk: Bool? = nil,
+        grants: Int? = nil,
+        rules: Int? = nil
+    ) {
         self.status = status
         self.version = version
         self.digest = digest
@@ -198,8 +223,15 @@ public struct PermissionBinding: Sendable, Hashable, Codable {
     /// The role's effective (aggregated) rules; a rule's index is its position.
     public var rules: [PolicyRule]
 
-    public init(scope: String, bindingKind: BindingKind, bindingName: String, roleKind: String, roleName: String,
-                subject: Subject, rules: [PolicyRule]) {
+    public init(
+        scope: String,
+        bindingKind: BindingKind,
+        bindingName: String,
+        roleKind: String,
+        roleName: String,
+        subject: Subject,
+        rules: [PolicyRule]
+    ) {
         self.scope = scope
         self.bindingKind = bindingKind
         self.bindingName = bindingName
@@ -210,8 +242,13 @@ public struct PermissionBinding: Sendable, Hashable, Codable {
     }
 
     public var source: BindingSource {
-        BindingSource(bindingKind: bindingKind, bindingNamespace: scope == "*" ? "" : scope, bindingName: bindingName,
-                      roleKind: roleKind, roleName: roleName)
+        BindingSource(
+            bindingKind: bindingKind,
+            bindingNamespace: scope == "*" ? "" : scope,
+            bindingName: bindingName,
+            roleKind: roleKind,
+            roleName: roleName
+        )
     }
 
     /// Whether the grant reaches the ServiceAccount through a group.
@@ -232,8 +269,17 @@ public struct ExcessPermission: Sendable, Hashable, Codable {
     /// baseline rule for the scope covers.
     public var uncovered: [PolicyRule]
 
-    public init(scope: String, bindingKind: BindingKind, bindingName: String, roleKind: String, roleName: String,
-                subject: Subject, ruleIndex: Int, rule: PolicyRule, uncovered: [PolicyRule]) {
+    public init(
+        scope: String,
+        bindingKind: BindingKind,
+        bindingName: String,
+        roleKind: String,
+        roleName: String,
+        subject: Subject,
+        ruleIndex: Int,
+        rule: PolicyRule,
+        uncovered: [PolicyRule]
+    ) {
         self.scope = scope
         self.bindingKind = bindingKind
         self.bindingName = bindingName
@@ -291,8 +337,15 @@ public struct ExposureGrant: Sendable, Hashable, Codable {
     public var verbs: [String]
     public var resources: [String]
 
-    public init(bindingKind: BindingKind, bindingName: String, roleKind: String, roleName: String, ruleIndex: Int,
-                verbs: [String], resources: [String]) {
+    public init(
+        bindingKind: BindingKind,
+        bindingName: String,
+        roleKind: String,
+        roleName: String,
+        ruleIndex: Int,
+        verbs: [String],
+        resources: [String]
+    ) {
         self.bindingKind = bindingKind
         self.bindingName = bindingName
         self.roleKind = roleKind
@@ -319,8 +372,15 @@ public struct ExposureScope: Sendable, Hashable, Codable {
     public var escalations: [String]
     public var escalationCount: Int
 
-    public init(scope: String, grants: [ExposureGrant], serviceAccounts: [String]?, serviceAccountCount: Int,
-                withPermissions: Int = 0, escalations: [String] = [], escalationCount: Int = 0) {
+    public init(
+        scope: String,
+        grants: [ExposureGrant],
+        serviceAccounts: [String]?,
+        serviceAccountCount: Int,
+        withPermissions: Int = 0,
+        escalations: [String] = [],
+        escalationCount: Int = 0
+    ) {
         self.scope = scope
         self.grants = grants
         self.serviceAccounts = serviceAccounts
@@ -358,9 +418,19 @@ public struct AgentAttestation: Sendable, Hashable, Codable {
     public var findings: [AttestationFinding]
     public var summary: SeverityCounts
 
-    public init(agent: AttestedAgent, verdict: AttestationVerdictStatus, serviceAccountPresent: Bool, baseline: AttestationBaselineInfo,
-                review: AgentReviewState, permissions: [PermissionBinding], unresolvedBindings: [BindingSource], drift: AgentDrift,
-                exposure: AgentExposure, findings: [AttestationFinding], summary: SeverityCounts) {
+    public init(
+        agent: AttestedAgent,
+        verdict: AttestationVerdictStatus,
+        serviceAccountPresent: Bool,
+        baseline: AttestationBaselineInfo,
+        review: AgentReviewState,
+        permissions: [PermissionBinding],
+        unresolvedBindings: [BindingSource],
+        drift: AgentDrift,
+        exposure: AgentExposure,
+        findings: [AttestationFinding],
+        summary: SeverityCounts
+    ) {
         self.agent = agent
         self.verdict = verdict
         self.serviceAccountPresent = serviceAccountPresent
@@ -451,8 +521,14 @@ public struct ClusterAttestation: Sendable, Hashable, Codable {
     public var findings: [AttestationFinding]
     public var summary: SeverityCounts
 
-    public init(shadowAgents: [ShadowAgent] = [], missingServiceAccounts: [String] = [], clusterAdminRoles: [String] = [],
-                clusterAdminBindings: [ClusterAdminBinding] = [], findings: [AttestationFinding] = [], summary: SeverityCounts = .init()) {
+    public init(
+        shadowAgents: [ShadowAgent] = [],
+        missingServiceAccounts: [String] = [],
+        clusterAdminRoles: [String] = [],
+        clusterAdminBindings: [ClusterAdminBinding] = [],
+        findings: [AttestationFinding] = [],
+        summary: SeverityCounts = .init()
+    ) {
         self.shadowAgents = shadowAgents
         self.missingServiceAccounts = missingServiceAccounts
         self.clusterAdminRoles = clusterAdminRoles
@@ -480,7 +556,8 @@ public struct VerdictReason: Sendable, Hashable, Codable {
 
 public struct AttestationVerdict: Sendable, Hashable, Codable {
     /// The rule the verdict applies, in words.
-    public static let ruleText = "non_compliant iff at least one finding that is not excepted has severity medium or worse; "
+    public static let ruleText =
+        "non_compliant iff at least one finding that is not excepted has severity medium or worse; "
         + "this includes every agent without an approved baseline (ATT-001), every overdue review (ATT-002), every suspended "
         + "agent that still holds permissions or runs workloads (ATT-005), every ServiceAccount missing (ATT-006), every "
         + "permission beyond the baseline (DRIFT-001); ATT findings cannot be excepted. Otherwise compliant."
@@ -520,8 +597,14 @@ public struct AttestationSummary: Sendable, Hashable, Codable {
     public var cluster: SeverityCounts
     public var byAgent: [AgentSummaryLine]
 
-    public init(agents: Int, compliantAgents: Int, nonCompliantAgents: Int, findings: SeverityCounts, cluster: SeverityCounts,
-                byAgent: [AgentSummaryLine]) {
+    public init(
+        agents: Int,
+        compliantAgents: Int,
+        nonCompliantAgents: Int,
+        findings: SeverityCounts,
+        cluster: SeverityCounts,
+        byAgent: [AgentSummaryLine]
+    ) {
         self.agents = agents
         self.compliantAgents = compliantAgents
         self.nonCompliantAgents = nonCompliantAgents
@@ -551,9 +634,19 @@ public struct AttestationReport: Sendable, Hashable, Codable {
     /// The rules behind the report's findings, sorted by id.
     public var rules: [AttestationRule]
 
-    public init(schema: String = AttestationReport.currentSchema, cluster: String, snapshot: AttestationSnapshotRef, generatedAt: Date,
-                wardenVersion: String, verdict: AttestationVerdict, summary: AttestationSummary, agents: [AgentAttestation],
-                clusterFindings: ClusterAttestation, serviceAccounts: [ServiceAccountSummary], rules: [AttestationRule]) {
+    public init(
+        schema: String = AttestationReport.currentSchema,
+        cluster: String,
+        snapshot: AttestationSnapshotRef,
+        generatedAt: Date,
+        wardenVersion: String,
+        verdict: AttestationVerdict,
+        summary: AttestationSummary,
+        agents: [AgentAttestation],
+        clusterFindings: ClusterAttestation,
+        serviceAccounts: [ServiceAccountSummary],
+        rules: [AttestationRule]
+    ) {
         self.schema = schema
         self.cluster = cluster
         self.snapshot = snapshot
@@ -652,8 +745,14 @@ public struct AttestationReport: Sendable, Hashable, Codable {
 /// the subject). Messages are left out (they quote changing details), except to tell apart
 /// findings that would otherwise share a fingerprint.
 public enum AttestationFingerprint {
-    public static func make(id: String, agent: String, object: FindingObject?, field: String?, location: RuleLocation?,
-                            discriminator: String = "") -> String {
+    public static func make(
+        id: String,
+        agent: String,
+        object: FindingObject?,
+        field: String?,
+        location: RuleLocation?,
+        discriminator: String = ""
+    ) -> String {
         let key = [id, agent, object?.scope ?? "", field ?? "", location?.description ?? "", discriminator].joined(separator: "\u{1F}")
         return hash(key)
     }

@@ -41,8 +41,10 @@ public enum AttestationSARIF {
                 "fullDescription": ["text": .string(r.description)],
                 "help": ["text": .string("\(r.description)\n\nRemediation: \(r.remediation)")],
                 "defaultConfiguration": ["level": .string(level(r.severity))],
-                "properties": ["category": .string(r.category), "security-severity": .string(securitySeverity(r.severity)),
-                               "tags": ["security", "kubernetes", .string(r.category)]],
+                "properties": [
+                    "category": .string(r.category), "security-severity": .string(securitySeverity(r.severity)),
+                    "tags": ["security", "kubernetes", .string(r.category)],
+                ],
             ])
         }
         // Rules a report may carry that the catalogue lacks (a newer report): listed after.
@@ -90,34 +92,40 @@ public enum AttestationSARIF {
             if let sas = f.serviceAccounts { props["serviceAccounts"] = .array(sas.map { .string($0) }) }
             result["properties"] = .object(props)
             if f.excepted {
-                result["suppressions"] = [[
-                    "kind": "external", "status": "accepted",
-                    "justification": .string("Warden exception #\(f.exceptionID.map(String.init) ?? "?")"),
-                ]]
+                result["suppressions"] = [
+                    [
+                        "kind": "external", "status": "accepted",
+                        "justification": .string("Warden exception #\(f.exceptionID.map(String.init) ?? "?")"),
+                    ]
+                ]
             }
             results.append(.object(result))
         }
         return [
             "$schema": .string(GuardrailOutput.sarifSchema),
             "version": "2.1.0",
-            "runs": [[
-                "tool": ["driver": [
-                    "name": "Warden",
-                    "version": .string(report.wardenVersion),
-                    "semanticVersion": .string(report.wardenVersion),
-                    "informationUri": .string(informationURI),
-                    "rules": .array(ruleValues),
-                ]],
-                "automationDetails": ["id": .string("warden-attestation/\(report.cluster)/\(report.snapshot.id)")],
-                "results": .array(results),
-                "properties": [
-                    "cluster": .string(report.cluster),
-                    "snapshotId": .int(report.snapshot.id),
-                    "snapshotSha256": .string(report.snapshot.sha256),
-                    "generatedAt": .string(RFC3339.string(from: report.generatedAt)),
-                    "verdict": .string(report.verdict.status.rawValue),
-                ],
-            ]],
+            "runs": [
+                [
+                    "tool": [
+                        "driver": [
+                            "name": "Warden",
+                            "version": .string(report.wardenVersion),
+                            "semanticVersion": .string(report.wardenVersion),
+                            "informationUri": .string(informationURI),
+                            "rules": .array(ruleValues),
+                        ]
+                    ],
+                    "automationDetails": ["id": .string("warden-attestation/\(report.cluster)/\(report.snapshot.id)")],
+                    "results": .array(results),
+                    "properties": [
+                        "cluster": .string(report.cluster),
+                        "snapshotId": .int(report.snapshot.id),
+                        "snapshotSha256": .string(report.snapshot.sha256),
+                        "generatedAt": .string(RFC3339.string(from: report.generatedAt)),
+                        "verdict": .string(report.verdict.status.rawValue),
+                    ],
+                ]
+            ],
         ]
     }
 

@@ -18,16 +18,26 @@ public struct SignedAttestation: Sendable {
         let report = AttestationBuilder.build(input)
         let bytes = try report.canonicalJSON()
         let predicate = AttestationPredicate(
-            verdict: report.verdict.status.rawValue, generatedAt: report.generatedAt, reportId: id, cluster: input.cluster,
+            verdict: report.verdict.status.rawValue,
+            generatedAt: report.generatedAt,
+            reportId: id,
+            cluster: input.cluster,
             reportCanonicalJSON: bytes,
             baselines: input.agents.compactMap { agent in
                 agent.baseline.map { .init(agentId: agent.agent.id, version: $0.version, digest: $0.digest) }
             },
-            snapshot: .init(id: input.snapshotRef.id, uploadedAt: input.snapshotRef.uploadedAt))
+            snapshot: .init(id: input.snapshotRef.id, uploadedAt: input.snapshotRef.uploadedAt)
+        )
         let statement = InTotoStatement(predicate: predicate, snapshotSHA256Hex: input.snapshotRef.sha256)
         let envelope = try ring.sign(statement: statement)
         return SignedAttestation(
-            id: id, report: bytes, reportDigest: "sha256:" + SHA256Digest.hex(bytes), overview: AttestationOverview(report),
-            envelope: try envelope.jsonBytes(), keyid: ring.signingKey.keyid, generatedAt: input.generatedAt)
+            id: id,
+            report: bytes,
+            reportDigest: "sha256:" + SHA256Digest.hex(bytes),
+            overview: AttestationOverview(report),
+            envelope: try envelope.jsonBytes(),
+            keyid: ring.signingKey.keyid,
+            generatedAt: input.generatedAt
+        )
     }
 }

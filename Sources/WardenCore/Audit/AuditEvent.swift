@@ -16,8 +16,17 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     public var hash: String
 
     public init(
-        id: Int64, at: Date, actor: String, tokenID: Int64?, action: String, targetType: String,
-        targetID: String, requestID: String, stateDigest: String, previousHash: String, hash: String
+        id: Int64,
+        at: Date,
+        actor: String,
+        tokenID: Int64?,
+        action: String,
+        targetType: String,
+        targetID: String,
+        requestID: String,
+        stateDigest: String,
+        previousHash: String,
+        hash: String
     ) {
         self.id = id
         self.at = at
@@ -60,7 +69,10 @@ public enum AuditChain {
 
     /// The hash of an event, over an unambiguous encoding of every field (a JSON array of strings).
     public static func hash(
-        id: Int64, at: Date, record: AuditRecord, previousHash: String
+        id: Int64,
+        at: Date,
+        record: AuditRecord,
+        previousHash: String
     ) -> String {
         let fields: [String] = [
             "warden.audit.v1", String(id), RFC3339.string(from: at), record.actor,
@@ -76,9 +88,16 @@ public enum AuditChain {
         let id = (previous?.id ?? 0) + 1
         let previousHash = previous?.hash ?? genesisHash
         return AuditEvent(
-            id: id, at: at, actor: record.actor, tokenID: record.tokenID, action: record.action,
-            targetType: record.targetType, targetID: record.targetID, requestID: record.requestID,
-            stateDigest: record.stateDigest, previousHash: previousHash,
+            id: id,
+            at: at,
+            actor: record.actor,
+            tokenID: record.tokenID,
+            action: record.action,
+            targetType: record.targetType,
+            targetID: record.targetID,
+            requestID: record.requestID,
+            stateDigest: record.stateDigest,
+            previousHash: previousHash,
             hash: hash(id: id, at: at, record: record, previousHash: previousHash)
         )
     }
@@ -86,7 +105,15 @@ public enum AuditChain {
 
 extension AuditEvent {
     var record: AuditRecord {
-        AuditRecord(actor: actor, tokenID: tokenID, action: action, targetType: targetType, targetID: targetID, requestID: requestID, stateDigest: stateDigest)
+        AuditRecord(
+            actor: actor,
+            tokenID: tokenID,
+            action: action,
+            targetType: targetType,
+            targetID: targetID,
+            requestID: requestID,
+            stateDigest: stateDigest
+        )
     }
 }
 

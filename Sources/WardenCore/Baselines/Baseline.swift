@@ -98,9 +98,18 @@ public struct Baseline: Sendable, Hashable, Codable {
     public var supersededAt: Date?
 
     public init(
-        agentID: Int64, version: Int, status: BaselineStatus, content: BaselineContent, digest: String, proposedBy: String,
-        proposedAt: Date, decidedBy: String? = nil, decidedAt: Date? = nil, decisionReason: String? = nil,
-        acceptedRisk: Bool = false, supersededAt: Date? = nil
+        agentID: Int64,
+        version: Int,
+        status: BaselineStatus,
+        content: BaselineContent,
+        digest: String,
+        proposedBy: String,
+        proposedAt: Date,
+        decidedBy: String? = nil,
+        decidedAt: Date? = nil,
+        decisionReason: String? = nil,
+        acceptedRisk: Bool = false,
+        supersededAt: Date? = nil
     ) {
         self.agentID = agentID
         self.version = version
@@ -146,8 +155,13 @@ public enum BaselineDecisionRules {
     }
 
     public static func checkApproval(
-        of baseline: Baseline, proposer: Identity, approver: Identity, unexceptedCriticalRuleIDs: [String],
-        disregardedExceptions: [DisregardedException] = [], acceptRisk: Bool, reason: String?
+        of baseline: Baseline,
+        proposer: Identity,
+        approver: Identity,
+        unexceptedCriticalRuleIDs: [String],
+        disregardedExceptions: [DisregardedException] = [],
+        acceptRisk: Bool,
+        reason: String?
     ) throws(Refusal) {
         try checkDecision(of: baseline, proposer: proposer, decider: approver)
         if !unexceptedCriticalRuleIDs.isEmpty {

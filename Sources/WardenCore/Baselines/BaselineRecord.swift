@@ -76,7 +76,13 @@ public struct BaselineDecision: Sendable {
             return .init(id: entry.exception.id, ruleID: entry.exception.ruleID, why: entry.why)
         }.sorted { $0.id < $1.id }
         try BaselineDecisionRules.checkApproval(
-            of: record.baseline, proposer: proposer, approver: decider, unexceptedCriticalRuleIDs: critical.map(\.ruleID),
-            disregardedExceptions: wouldClear, acceptRisk: acceptsRisk, reason: reason)
+            of: record.baseline,
+            proposer: proposer,
+            approver: decider,
+            unexceptedCriticalRuleIDs: critical.map(\.ruleID),
+            disregardedExceptions: wouldClear,
+            acceptRisk: acceptsRisk,
+            reason: reason
+        )
     }
 }

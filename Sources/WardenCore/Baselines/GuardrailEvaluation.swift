@@ -15,7 +15,9 @@ public enum GuardrailEvaluation {
             accounts[namespace] = names.sorted()
         }
         return RBACGuardrails.check(
-            baseline: content.grants, agent: AgentIdentity(namespace: agent.namespace, serviceAccount: agent.serviceAccount),
-            serviceAccounts: accounts)
+            baseline: content.grants,
+            agent: AgentIdentity(namespace: agent.namespace, serviceAccount: agent.serviceAccount),
+            serviceAccounts: accounts
+        )
     }
 }

@@ -67,7 +67,8 @@ public enum LeastPrivilegeManifests {
                     "to": [["ipBlock": ["cidr": .string(destination.cidr)]]],
                     "ports": .array(destination.ports.map { ["protocol": .string($0.protocol), "port": .int(Int64($0.port))] }),
                 ]
-            })
+            }
+        )
         docs.append([
             "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
             "metadata": ["name": .string("\(name)-default-deny"), "namespace": .string(ns), "labels": labels],

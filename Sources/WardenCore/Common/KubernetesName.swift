@@ -34,7 +34,8 @@ public enum KubernetesName {
             name = parts[0]
         }
         if name.isEmpty || name.utf8.count > 63 || !isQualifiedNamePart(name) {
-            return "must be an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
+            return
+                "must be an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
         }
         return nil
     }

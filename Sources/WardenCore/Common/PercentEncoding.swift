@@ -15,7 +15,10 @@ public enum PercentEncoding {
         out.reserveCapacity(value.utf8.count)
         var bytes = value.utf8.makeIterator()
         while let byte = bytes.next() {
-            guard byte == UInt8(ascii: "%") else { out.append(byte); continue }
+            guard byte == UInt8(ascii: "%") else {
+                out.append(byte)
+                continue
+            }
             guard let high = bytes.next().flatMap(hex), let low = bytes.next().flatMap(hex) else { return nil }
             out.append(high << 4 | low)
         }

@@ -100,8 +100,13 @@ public enum AuditGuardrails {
                 for group in rule.apiGroups {
                     for resource in rule.resources {
                         let parts = resource.split(separator: "/", maxSplits: 1).map(String.init)
-                        let r = Request(verb: verb, group: group, resource: parts.first ?? resource,
-                                        subresource: parts.count > 1 ? parts[1] : "", namespace: ns)
+                        let r = Request(
+                            verb: verb,
+                            group: group,
+                            resource: parts.first ?? resource,
+                            subresource: parts.count > 1 ? parts[1] : "",
+                            namespace: ns
+                        )
                         if seen.insert(r).inserted { out.append(r) }
                     }
                 }
@@ -137,18 +142,27 @@ public enum AuditGuardrails {
             let (level, index) = level(policy: policy, user: user, groups: groups, request: r)
             guard level != "RequestResponse" else { continue }
             let key = index ?? -1
-            if byRule[key] == nil { order.append(key); byRule[key] = (level, []) }
+            if byRule[key] == nil {
+                order.append(key)
+                byRule[key] = (level, [])
+            }
             byRule[key]!.requests.append(r)
         }
         return order.sorted().map { key in
             let (level, rs) = byRule[key]!
             var list = rs.prefix(8).map(\.description).joined(separator: ", ")
             if rs.count > 8 { list += " and \(rs.count - 8) more" }
-            let why = key < 0 ? "match no rule, so they are not logged"
+            let why =
+                key < 0
+                ? "match no rule, so they are not logged"
                 : "are decided by rule \(key) at level \(level)"
-            return Finding(rule: .auditNotRequestResponse,
-                           message: "audit Policy: requests by \(user) (\(list)) \(why)",
-                           object: object, field: key < 0 ? "/rules" : "/rules/\(key)", agent: agent)
+            return Finding(
+                rule: .auditNotRequestResponse,
+                message: "audit Policy: requests by \(user) (\(list)) \(why)",
+                object: object,
+                field: key < 0 ? "/rules" : "/rules/\(key)",
+                agent: agent
+            )
         }
     }
 }

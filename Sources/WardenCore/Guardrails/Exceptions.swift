@@ -12,8 +12,15 @@ public struct GuardrailException: Sendable, Hashable, Codable {
     public var expiresAt: Date
     public var revokedAt: Date?
 
-    public init(id: Int64, ruleID: String, objectScope: String? = nil, fieldScope: String? = nil, justification: String,
-                expiresAt: Date, revokedAt: Date? = nil) {
+    public init(
+        id: Int64,
+        ruleID: String,
+        objectScope: String? = nil,
+        fieldScope: String? = nil,
+        justification: String,
+        expiresAt: Date,
+        revokedAt: Date? = nil
+    ) {
         self.id = id
         self.ruleID = ruleID
         self.objectScope = objectScope
@@ -47,7 +54,8 @@ public struct GuardrailException: Sendable, Hashable, Codable {
         let parts = scope.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let want: [String]
         switch parts.count {
-        case 2: want = [object.kind, object.name]
+        case 2:
+            want = [object.kind, object.name]
             if object.namespace != nil { return false }
         case 3: want = [object.kind, object.namespace ?? "", object.name]
         default: return false

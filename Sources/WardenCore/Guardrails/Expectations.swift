@@ -14,9 +14,15 @@ public struct GuardrailExpectations: Sendable, Hashable, Codable {
     public static let `default` = GuardrailExpectations(
         podSecurity: .init(),
         egress: ["0.0.0.0/0", "::/0"].map {
-            EgressDestination(cidr: $0, ports: [.init(protocol: "UDP", port: 53), .init(protocol: "TCP", port: 53),
-                                                .init(protocol: "TCP", port: 443)])
-        })
+            EgressDestination(
+                cidr: $0,
+                ports: [
+                    .init(protocol: "UDP", port: 53), .init(protocol: "TCP", port: 53),
+                    .init(protocol: "TCP", port: 443),
+                ]
+            )
+        }
+    )
 
     enum CodingKeys: String, CodingKey { case podSecurity, egress }
 
@@ -30,7 +36,10 @@ public struct GuardrailExpectations: Sendable, Hashable, Codable {
     public func validate() throws(ValidationError) {
         var issues = IssueCollector()
         if !PodSecurityExpectation.profiles.contains(podSecurity.profile) {
-            issues.add("/podSecurity/profile", "must be one of \(PodSecurityExpectation.profiles.joined(separator: ", ")), not '\(podSecurity.profile)'")
+            issues.add(
+                "/podSecurity/profile",
+                "must be one of \(PodSecurityExpectation.profiles.joined(separator: ", ")), not '\(podSecurity.profile)'"
+            )
         }
         if let rc = podSecurity.runtimeClassName, let problem = KubernetesName.subdomainProblem(rc) {
             issues.add("/podSecurity/runtimeClassName", problem)
@@ -62,8 +71,12 @@ public struct PodSecurityExpectation: Sendable, Hashable, Codable {
     /// When set, every pod must use this RuntimeClass (for example "gvisor").
     public var runtimeClassName: String?
 
-    public init(profile: String = "restricted", readOnlyRootFilesystem: Bool = true, requireResources: Bool = true,
-                runtimeClassName: String? = nil) {
+    public init(
+        profile: String = "restricted",
+        readOnlyRootFilesystem: Bool = true,
+        requireResources: Bool = true,
+        runtimeClassName: String? = nil
+    ) {
         self.profile = profile
         self.readOnlyRootFilesystem = readOnlyRootFilesystem
         self.requireResources = requireResources
@@ -174,7 +187,8 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
             for (i, item) in items.enumerated() {
                 if allowIPv4, i == items.count - 1, item.contains(".") {
                     guard let v4 = parseIPv4(String(item)) else { return nil }
-                    out.append(UInt16(v4 >> 16)); out.append(UInt16(v4 & 0xFFFF))
+                    out.append(UInt16(v4 >> 16))
+                    out.append(UInt16(v4 & 0xFFFF))
                     continue
                 }
                 guard !item.isEmpty, item.count <= 4, let g = UInt16(item, radix: 16) else { return nil }
@@ -185,14 +199,16 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
         if halves.count == 2 {
             sawGap = true
             guard let a = parseGroups(halves[0], allowIPv4: false), let b = parseGroups(halves[1], allowIPv4: true) else { return nil }
-            groups = a; tail = b
+            groups = a
+            tail = b
             guard groups.count + tail.count <= 7 else { return nil }
         } else {
             guard let a = parseGroups(halves[0], allowIPv4: true), a.count == 8 else { return nil }
             groups = a
         }
         let all = sawGap ? groups + Array(repeating: 0, count: 8 - groups.count - tail.count) + tail : groups
-        var h: UInt64 = 0, l: UInt64 = 0
+        var h: UInt64 = 0
+        var l: UInt64 = 0
         for i in 0..<4 { h = h << 16 | UInt64(all[i]) }
         for i in 4..<8 { l = l << 16 | UInt64(all[i]) }
         return (h, l)
@@ -208,15 +224,18 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
     /// The two halves of this network (nil at full length).
     func split() -> (CIDR, CIDR)? {
         guard prefixLength < bitCount else { return nil }
-        let bit = prefixLength // index of the next bit from the top
-        var h2 = high, l2 = low
+        let bit = prefixLength  // index of the next bit from the top
+        var h2 = high
+        var l2 = low
         if isIPv6 {
             if bit < 64 { h2 |= UInt64(1) << UInt64(63 - bit) } else { l2 |= UInt64(1) << UInt64(127 - bit) }
         } else {
             l2 |= UInt64(1) << UInt64(31 - bit)
         }
-        return (CIDR(isIPv6: isIPv6, high: high, low: low, prefixLength: bit + 1),
-                CIDR(isIPv6: isIPv6, high: h2, low: l2, prefixLength: bit + 1))
+        return (
+            CIDR(isIPv6: isIPv6, high: high, low: low, prefixLength: bit + 1),
+            CIDR(isIPv6: isIPv6, high: h2, low: l2, prefixLength: bit + 1)
+        )
     }
 
     /// The whole IPv4 or IPv6 address space.

@@ -75,8 +75,16 @@ public struct RuleLocation: Sendable, Hashable, Codable, CustomStringConvertible
     /// Namespace of the role (Roles only).
     public var roleNamespace: String?
 
-    public init(grantIndex: Int? = nil, ruleIndex: Int? = nil, bindingKind: String? = nil, bindingNamespace: String? = nil,
-                bindingName: String? = nil, roleKind: String? = nil, roleName: String? = nil, roleNamespace: String? = nil) {
+    public init(
+        grantIndex: Int? = nil,
+        ruleIndex: Int? = nil,
+        bindingKind: String? = nil,
+        bindingNamespace: String? = nil,
+        bindingName: String? = nil,
+        roleKind: String? = nil,
+        roleName: String? = nil,
+        roleNamespace: String? = nil
+    ) {
         self.grantIndex = grantIndex
         self.ruleIndex = ruleIndex
         self.bindingKind = bindingKind
@@ -124,10 +132,22 @@ public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
     public var excepted: Bool
     public var exceptionID: Int64?
 
-    public init(ruleID: String, severity: GuardrailSeverity, title: String, message: String, object: FindingObject? = nil,
-                field: String? = nil, ruleLocation: RuleLocation? = nil, agent: AgentIdentity? = nil,
-                serviceAccounts: [String]? = nil, remediation: String, file: String? = nil, line: Int? = nil,
-                excepted: Bool = false, exceptionID: Int64? = nil) {
+    public init(
+        ruleID: String,
+        severity: GuardrailSeverity,
+        title: String,
+        message: String,
+        object: FindingObject? = nil,
+        field: String? = nil,
+        ruleLocation: RuleLocation? = nil,
+        agent: AgentIdentity? = nil,
+        serviceAccounts: [String]? = nil,
+        remediation: String,
+        file: String? = nil,
+        line: Int? = nil,
+        excepted: Bool = false,
+        exceptionID: Int64? = nil
+    ) {
         self.ruleID = ruleID
         self.severity = severity
         self.title = title
@@ -145,13 +165,29 @@ public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// A finding for a catalogue rule, taking severity, title and remediation from it.
-    public init(rule id: GuardrailRuleID, message: String, object: FindingObject? = nil, field: String? = nil,
-                ruleLocation: RuleLocation? = nil, agent: AgentIdentity? = nil, serviceAccounts: [String]? = nil,
-                severity: GuardrailSeverity? = nil) {
+    public init(
+        rule id: GuardrailRuleID,
+        message: String,
+        object: FindingObject? = nil,
+        field: String? = nil,
+        ruleLocation: RuleLocation? = nil,
+        agent: AgentIdentity? = nil,
+        serviceAccounts: [String]? = nil,
+        severity: GuardrailSeverity? = nil
+    ) {
         let rule = GuardrailCatalog.rule(id)
-        self.init(ruleID: id.rawValue, severity: severity ?? rule.severity, title: rule.title, message: message,
-                  object: object, field: field, ruleLocation: ruleLocation, agent: agent,
-                  serviceAccounts: serviceAccounts, remediation: rule.remediation)
+        self.init(
+            ruleID: id.rawValue,
+            severity: severity ?? rule.severity,
+            title: rule.title,
+            message: message,
+            object: object,
+            field: field,
+            ruleLocation: ruleLocation,
+            agent: agent,
+            serviceAccounts: serviceAccounts,
+            remediation: rule.remediation
+        )
     }
 
     public var description: String {
@@ -164,7 +200,8 @@ public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
     static func precedes(_ a: Finding, _ b: Finding) -> Bool {
         if a.severity != b.severity { return a.severity > b.severity }
         if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
-        let ao = a.object?.scope ?? "", bo = b.object?.scope ?? ""
+        let ao = a.object?.scope ?? ""
+        let bo = b.object?.scope ?? ""
         if ao != bo { return ao < bo }
         if (a.field ?? "") != (b.field ?? "") { return (a.field ?? "") < (b.field ?? "") }
         if (a.agent?.description ?? "") != (b.agent?.description ?? "") {

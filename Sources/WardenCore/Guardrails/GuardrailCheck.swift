@@ -42,8 +42,11 @@ public struct GuardrailInput: Sendable {
     /// Where each object came from (file and 1-based line, where known).
     public var locations: [FindingObject: (file: String?, line: Int?)]
 
-    public init(snapshot: Snapshot, auditPolicies: [(object: FindingObject, body: JSONValue)] = [],
-                locations: [FindingObject: (file: String?, line: Int?)] = [:]) {
+    public init(
+        snapshot: Snapshot,
+        auditPolicies: [(object: FindingObject, body: JSONValue)] = [],
+        locations: [FindingObject: (file: String?, line: Int?)] = [:]
+    ) {
         self.snapshot = snapshot
         self.auditPolicies = auditPolicies
         self.locations = locations
@@ -114,24 +117,37 @@ public struct GuardrailInput: Sendable {
             for (k, v) in snapshot.objectCounts { counts[k, default: 0] += v }
             itemCount += snapshot.itemCount
         }
-        return GuardrailInput(snapshot: Snapshot(format: .yaml, rbac: rbac, objects: objects, objectCounts: counts, itemCount: itemCount),
-                              auditPolicies: audit, locations: locations)
+        return GuardrailInput(
+            snapshot: Snapshot(format: .yaml, rbac: rbac, objects: objects, objectCounts: counts, itemCount: itemCount),
+            auditPolicies: audit,
+            locations: locations
+        )
     }
 
     /// The first content line of each YAML document, when the file is YAML with one object per
     /// document (`count` of them); nil otherwise.
     static func documentLines(_ bytes: [UInt8], count: Int) -> [Int]? {
         guard let first = bytes.first(where: { ![0x20, 0x0A, 0x0D, 0x09, 0xEF, 0xBB, 0xBF].contains($0) }),
-              first != UInt8(ascii: "{"), first != UInt8(ascii: "[") else { return nil }
+            first != UInt8(ascii: "{"), first != UInt8(ascii: "[")
+        else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
         var starts: [Int] = []
         var inDoc = false
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("---") { inDoc = false; continue }
-            if line == "..." { inDoc = false; continue }
+            if line.hasPrefix("---") {
+                inDoc = false
+                continue
+            }
+            if line == "..." {
+                inDoc = false
+                continue
+            }
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("%") { continue }
-            if !inDoc { starts.append(n + 1); inDoc = true }
+            if !inDoc {
+                starts.append(n + 1)
+                inDoc = true
+            }
         }
         return starts.count == count ? starts : nil
     }
@@ -142,8 +158,12 @@ public enum GuardrailCheck {
     /// With `agent`, checks that agent (with `grants`, its approved baseline instead of the RBAC
     /// in the manifests); without, infers agents from the ServiceAccount subjects of bindings and
     /// also checks unbound Roles. Every workload is checked either way.
-    public static func run(manifests bytes: [UInt8], agent: AgentIdentity? = nil, expectations: GuardrailExpectations = .default,
-                           grants: [BaselineGrant]? = nil) throws(SnapshotError) -> GuardrailReport {
+    public static func run(
+        manifests bytes: [UInt8],
+        agent: AgentIdentity? = nil,
+        expectations: GuardrailExpectations = .default,
+        grants: [BaselineGrant]? = nil
+    ) throws(SnapshotError) -> GuardrailReport {
         do {
             return try run(files: [ManifestFile(uri: nil, bytes: bytes)], agent: agent, expectations: expectations, grants: grants)
         } catch {
@@ -152,23 +172,41 @@ public enum GuardrailCheck {
     }
 
     /// As `run(manifests:)`, over several files; findings name the file (and line) of their object.
-    public static func run(files: [ManifestFile], agent: AgentIdentity? = nil, expectations: GuardrailExpectations = .default,
-                           grants: [BaselineGrant]? = nil) throws(GuardrailInputError) -> GuardrailReport {
+    public static func run(
+        files: [ManifestFile],
+        agent: AgentIdentity? = nil,
+        expectations: GuardrailExpectations = .default,
+        grants: [BaselineGrant]? = nil
+    ) throws(GuardrailInputError) -> GuardrailReport {
         let input = try GuardrailInput.parse(files)
         return run(input: input, agent: agent, expectations: expectations, grants: grants)
     }
 
     /// Checks a live snapshot (plus any audit Policies, given separately).
-    public static func run(snapshot: Snapshot, auditPolicies: [JSONValue] = [], agent: AgentIdentity? = nil,
-                           expectations: GuardrailExpectations = .default, grants: [BaselineGrant]? = nil) -> GuardrailReport {
+    public static func run(
+        snapshot: Snapshot,
+        auditPolicies: [JSONValue] = [],
+        agent: AgentIdentity? = nil,
+        expectations: GuardrailExpectations = .default,
+        grants: [BaselineGrant]? = nil
+    ) -> GuardrailReport {
         let audit = auditPolicies.enumerated().map { i, p in
-            (object: FindingObject(kind: "Policy", name: p["metadata"]?["name"]?.stringValue ?? (i == 0 ? "audit-policy" : "audit-policy-\(i + 1)")), body: p)
+            (
+                object: FindingObject(
+                    kind: "Policy",
+                    name: p["metadata"]?["name"]?.stringValue ?? (i == 0 ? "audit-policy" : "audit-policy-\(i + 1)")
+                ), body: p
+            )
         }
         return run(input: GuardrailInput(snapshot: snapshot, auditPolicies: audit), agent: agent, expectations: expectations, grants: grants)
     }
 
-    public static func run(input: GuardrailInput, agent: AgentIdentity?, expectations: GuardrailExpectations,
-                           grants: [BaselineGrant]?) -> GuardrailReport {
+    public static func run(
+        input: GuardrailInput,
+        agent: AgentIdentity?,
+        expectations: GuardrailExpectations,
+        grants: [BaselineGrant]?
+    ) -> GuardrailReport {
         let snapshot = input.snapshot
         let rbac = snapshot.rbac
         let authorizer = RBACAuthorizer(rbac)
@@ -189,7 +227,8 @@ public enum GuardrailCheck {
         for o in objects where o.kind == "Namespace" && serviceAccounts[o.name] == nil { serviceAccounts[o.name] = [] }
         for w in workloads {
             if let sa = WorkloadGuardrails.serviceAccountName(kind: w.kind, body: w.body),
-               !(serviceAccounts[w.namespace] ?? []).contains(sa) {
+                !(serviceAccounts[w.namespace] ?? []).contains(sa)
+            {
                 serviceAccounts[w.namespace, default: []].append(sa)
             }
         }
@@ -226,8 +265,12 @@ public enum GuardrailCheck {
                 agentRules[a] = grants.flatMap { g in g.rules.map { (g.namespace, $0) } }
             } else {
                 let perms = authorizer.effectivePermissions(of: a.identity)
-                findings += RBACGuardrails.check(permissions: perms, agent: a, serviceAccounts: serviceAccounts,
-                                                 aggregatedClusterRoles: aggregated)
+                findings += RBACGuardrails.check(
+                    permissions: perms,
+                    agent: a,
+                    serviceAccounts: serviceAccounts,
+                    aggregatedClusterRoles: aggregated
+                )
                 agentRules[a] = perms.grants.map { g in
                     (g.bindingKind == .clusterRoleBinding ? BaselineGrant.clusterWide : g.bindingNamespace, g.rule)
                 }
@@ -262,18 +305,36 @@ public enum GuardrailCheck {
             if let n = objects.first(where: { $0.kind == "Namespace" && $0.name == ns }) {
                 let value = n.labels["pod-security.kubernetes.io/enforce"]
                 if value != "restricted" {
-                    findings.append(Finding(rule: .podSecurityAdmission,
-                                            message: "Namespace \(ns) " + (value.map { "enforces Pod Security \($0), not restricted" } ?? "has no pod-security.kubernetes.io/enforce label"),
-                                            object: nsObject, field: "/metadata/labels", agent: tagged))
+                    findings.append(
+                        Finding(
+                            rule: .podSecurityAdmission,
+                            message: "Namespace \(ns) "
+                                + (value.map { "enforces Pod Security \($0), not restricted" } ?? "has no pod-security.kubernetes.io/enforce label"),
+                            object: nsObject,
+                            field: "/metadata/labels",
+                            agent: tagged
+                        )
+                    )
                 }
             } else {
-                findings.append(Finding(rule: .podSecurityAdmission,
-                                        message: "Namespace \(ns) is not in the input, so its Pod Security enforcement cannot be confirmed",
-                                        object: nsObject, agent: tagged))
+                findings.append(
+                    Finding(
+                        rule: .podSecurityAdmission,
+                        message: "Namespace \(ns) is not in the input, so its Pod Security enforcement cannot be confirmed",
+                        object: nsObject,
+                        agent: tagged
+                    )
+                )
             }
             if !objects.contains(where: { $0.kind == "ResourceQuota" && $0.namespace == ns }) {
-                findings.append(Finding(rule: .resourceQuota, message: "namespace \(ns) has no ResourceQuota",
-                                        object: nsObject, agent: tagged))
+                findings.append(
+                    Finding(
+                        rule: .resourceQuota,
+                        message: "namespace \(ns) has no ResourceQuota",
+                        object: nsObject,
+                        agent: tagged
+                    )
+                )
             }
         }
 
@@ -292,14 +353,24 @@ public enum GuardrailCheck {
             for p in toCheck { checkPolicy(p, agent) }
         } else {
             for w in workloads {
-                findings += NetworkGuardrails.checkCoverage(workload: FindingObject(kind: w.kind, namespace: w.namespace, name: w.name),
-                                                            namespace: w.namespace,
-                                                            podLabels: WorkloadGuardrails.podLabels(kind: w.kind, body: w.body), policies: policies)
+                findings += NetworkGuardrails.checkCoverage(
+                    workload: FindingObject(kind: w.kind, namespace: w.namespace, name: w.name),
+                    namespace: w.namespace,
+                    podLabels: WorkloadGuardrails.podLabels(kind: w.kind, body: w.body),
+                    policies: policies
+                )
             }
-            for a in agents where !workloads.contains(where: { $0.namespace == a.namespace })
-                && !policies.contains(where: { $0.namespace == a.namespace }) {
-                findings.append(Finding(rule: .networkPolicyMissing, message: "namespace \(a.namespace) has no NetworkPolicy, so all traffic is allowed",
-                                        object: FindingObject(kind: "Namespace", name: a.namespace)))
+            for a in agents
+            where !workloads.contains(where: { $0.namespace == a.namespace })
+                && !policies.contains(where: { $0.namespace == a.namespace })
+            {
+                findings.append(
+                    Finding(
+                        rule: .networkPolicyMissing,
+                        message: "namespace \(a.namespace) has no NetworkPolicy, so all traffic is allowed",
+                        object: FindingObject(kind: "Namespace", name: a.namespace)
+                    )
+                )
             }
             for p in policies { checkPolicy(p, nil) }
         }
@@ -308,8 +379,12 @@ public enum GuardrailCheck {
         for (object, body) in input.auditPolicies {
             for a in agents {
                 let rules = agentRules[a] ?? []
-                findings += AuditGuardrails.check(policy: body, object: object, agent: a,
-                                                  requests: rules.isEmpty ? nil : AuditGuardrails.requests(for: rules))
+                findings += AuditGuardrails.check(
+                    policy: body,
+                    object: object,
+                    agent: a,
+                    requests: rules.isEmpty ? nil : AuditGuardrails.requests(for: rules)
+                )
             }
         }
 
@@ -328,23 +403,37 @@ public enum GuardrailCheck {
 
     /// Coverage findings for the agent's workloads, and the policies to check (those selecting them,
     /// or every policy in the namespace when the agent has no workloads in the input).
-    static func networkForAgent(_ agent: AgentIdentity, _ mine: [KubeObject], _ policies: [KubeObject],
-                                tagged: AgentIdentity?) -> ([Finding], [KubeObject]) {
+    static func networkForAgent(
+        _ agent: AgentIdentity,
+        _ mine: [KubeObject],
+        _ policies: [KubeObject],
+        tagged: AgentIdentity?
+    ) -> ([Finding], [KubeObject]) {
         let inNamespace = policies.filter { $0.namespace == agent.namespace }
         var findings: [Finding] = []
         if mine.isEmpty {
             if inNamespace.isEmpty {
-                findings.append(Finding(rule: .networkPolicyMissing,
-                                        message: "namespace \(agent.namespace) has no NetworkPolicy, so all traffic is allowed",
-                                        object: FindingObject(kind: "Namespace", name: agent.namespace), agent: tagged))
+                findings.append(
+                    Finding(
+                        rule: .networkPolicyMissing,
+                        message: "namespace \(agent.namespace) has no NetworkPolicy, so all traffic is allowed",
+                        object: FindingObject(kind: "Namespace", name: agent.namespace),
+                        agent: tagged
+                    )
+                )
             }
             return (findings, inNamespace)
         }
         var toCheck: [KubeObject] = []
         for w in mine {
             let labels = WorkloadGuardrails.podLabels(kind: w.kind, body: w.body)
-            findings += NetworkGuardrails.checkCoverage(workload: FindingObject(kind: w.kind, namespace: w.namespace, name: w.name),
-                                                        namespace: w.namespace, podLabels: labels, policies: policies, agent: tagged)
+            findings += NetworkGuardrails.checkCoverage(
+                workload: FindingObject(kind: w.kind, namespace: w.namespace, name: w.name),
+                namespace: w.namespace,
+                podLabels: labels,
+                policies: policies,
+                agent: tagged
+            )
             toCheck += inNamespace.filter { NetworkGuardrails.selects($0.body, labels: labels) }
         }
         return (findings, toCheck)

@@ -16,7 +16,20 @@ public struct GuardrailExceptionRecord: Sendable, Hashable, Codable {
     public var revokedBy: String?
     public var revokedAt: Date?
 
-    public init(id: Int64, agentID: Int64, ruleID: String, objectScope: String?, fieldScope: String?, justification: String, expiresAt: Date, createdBy: String, createdByTokenID: Int64? = nil, createdAt: Date, revokedBy: String?, revokedAt: Date?) {
+    public init(
+        id: Int64,
+        agentID: Int64,
+        ruleID: String,
+        objectScope: String?,
+        fieldScope: String?,
+        justification: String,
+        expiresAt: Date,
+        createdBy: String,
+        createdByTokenID: Int64? = nil,
+        createdAt: Date,
+        revokedBy: String?,
+        revokedAt: Date?
+    ) {
         self.id = id
         self.agentID = agentID
         self.ruleID = ruleID
@@ -34,8 +47,14 @@ public struct GuardrailExceptionRecord: Sendable, Hashable, Codable {
     /// The part the guardrails apply.
     public var exception: GuardrailException {
         GuardrailException(
-            id: id, ruleID: ruleID, objectScope: objectScope, fieldScope: fieldScope, justification: justification,
-            expiresAt: expiresAt, revokedAt: revokedAt)
+            id: id,
+            ruleID: ruleID,
+            objectScope: objectScope,
+            fieldScope: fieldScope,
+            justification: justification,
+            expiresAt: expiresAt,
+            revokedAt: revokedAt
+        )
     }
 
     public func isActive(at now: Date) -> Bool { revokedAt == nil && expiresAt > now }

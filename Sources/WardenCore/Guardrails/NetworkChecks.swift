@@ -10,8 +10,13 @@ public enum NetworkGuardrails {
         if let ml = o["matchLabels"]?.objectValue { s.matchLabels = ml.compactMapValues(\.stringValue) }
         for e in o["matchExpressions"]?.arrayValue ?? [] {
             guard let key = e["key"]?.stringValue, let op = e["operator"]?.stringValue else { return nil }
-            s.matchExpressions.append(LabelSelectorRequirement(key: key, operator: op,
-                                                               values: (e["values"]?.arrayValue ?? []).compactMap(\.stringValue)))
+            s.matchExpressions.append(
+                LabelSelectorRequirement(
+                    key: key,
+                    operator: op,
+                    values: (e["values"]?.arrayValue ?? []).compactMap(\.stringValue)
+                )
+            )
         }
         return s
     }
@@ -33,25 +38,44 @@ public enum NetworkGuardrails {
 
     /// Checks that pods with `podLabels` in `namespace` are selected by policies that, together,
     /// restrict both Ingress and Egress. Findings are reported against `workload`.
-    public static func checkCoverage(workload: FindingObject, namespace: String, podLabels: [String: String],
-                                     policies: [KubeObject], agent: AgentIdentity? = nil) -> [Finding] {
+    public static func checkCoverage(
+        workload: FindingObject,
+        namespace: String,
+        podLabels: [String: String],
+        policies: [KubeObject],
+        agent: AgentIdentity? = nil
+    ) -> [Finding] {
         let selecting = policies.filter { $0.kind == "NetworkPolicy" && $0.namespace == namespace && selects($0.body, labels: podLabels) }
-        let labelText = podLabels.isEmpty ? "no labels" : "labels " + podLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        let labelText =
+            podLabels.isEmpty ? "no labels" : "labels " + podLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         guard !selecting.isEmpty else {
             let others = policies.filter { $0.kind == "NetworkPolicy" && $0.namespace == namespace }.map(\.name).sorted()
-            let why = others.isEmpty ? "namespace \(namespace) has no NetworkPolicy"
+            let why =
+                others.isEmpty
+                ? "namespace \(namespace) has no NetworkPolicy"
                 : "no NetworkPolicy in \(namespace) (\(others.joined(separator: ", "))) selects its pods (\(labelText))"
-            return [Finding(rule: .networkPolicyMissing, message: "\(workload): \(why), so all traffic is allowed",
-                            object: workload, field: WorkloadGuardrails.podLabelsPath(workload.kind).map { "/" + $0.joined(separator: "/") },
-                            agent: agent)]
+            return [
+                Finding(
+                    rule: .networkPolicyMissing,
+                    message: "\(workload): \(why), so all traffic is allowed",
+                    object: workload,
+                    field: WorkloadGuardrails.podLabelsPath(workload.kind).map { "/" + $0.joined(separator: "/") },
+                    agent: agent
+                )
+            ]
         }
         let types = selecting.reduce(into: Set<String>()) { $0.formUnion(policyTypes($1.body)) }
         let missing = ["Ingress", "Egress"].filter { !types.contains($0) }
         guard !missing.isEmpty else { return [] }
         return selecting.map { p in
-            Finding(rule: .networkPolicyTypes,
-                    message: "NetworkPolicy \(p.namespace)/\(p.name) selects \(workload) but no selecting policy restricts \(missing.joined(separator: " or "))",
-                    object: FindingObject(kind: "NetworkPolicy", namespace: p.namespace, name: p.name), field: "/spec/policyTypes", agent: agent)
+            Finding(
+                rule: .networkPolicyTypes,
+                message:
+                    "NetworkPolicy \(p.namespace)/\(p.name) selects \(workload) but no selecting policy restricts \(missing.joined(separator: " or "))",
+                object: FindingObject(kind: "NetworkPolicy", namespace: p.namespace, name: p.name),
+                field: "/spec/policyTypes",
+                agent: agent
+            )
         }
     }
 
@@ -60,8 +84,13 @@ public enum NetworkGuardrails {
         check(namespace: policy.namespace, name: policy.name, body: policy.body, egress: expected, agent: agent)
     }
 
-    public static func check(namespace: String, name: String, body: JSONValue, egress expected: [EgressDestination],
-                             agent: AgentIdentity? = nil) -> [Finding] {
+    public static func check(
+        namespace: String,
+        name: String,
+        body: JSONValue,
+        egress expected: [EgressDestination],
+        agent: AgentIdentity? = nil
+    ) -> [Finding] {
         let object = FindingObject(kind: "NetworkPolicy", namespace: namespace, name: name)
         let label = "NetworkPolicy \(namespace)/\(name)"
         var findings: [Finding] = []
@@ -70,17 +99,30 @@ public enum NetworkGuardrails {
             for (i, rule) in (body["spec"]?["ingress"]?.arrayValue ?? []).enumerated() {
                 let from = rule["from"]?.arrayValue ?? []
                 let what = from.isEmpty ? "from every source" : "from \(from.count) peer(s)"
-                findings.append(Finding(rule: .ingressAllowed, message: "\(label) ingress rule \(i) allows traffic \(what)",
-                                        object: object, field: "/spec/ingress/\(i)", agent: agent))
+                findings.append(
+                    Finding(
+                        rule: .ingressAllowed,
+                        message: "\(label) ingress rule \(i) allows traffic \(what)",
+                        object: object,
+                        field: "/spec/ingress/\(i)",
+                        agent: agent
+                    )
+                )
             }
         }
         if types.contains("Egress") {
             for (i, rule) in (body["spec"]?["egress"]?.arrayValue ?? []).enumerated() {
                 let problems = egressProblems(rule, expected: expected)
                 if !problems.isEmpty {
-                    findings.append(Finding(rule: .egressUnexpected,
-                                            message: "\(label) egress rule \(i) allows \(problems.joined(separator: "; "))",
-                                            object: object, field: "/spec/egress/\(i)", agent: agent))
+                    findings.append(
+                        Finding(
+                            rule: .egressUnexpected,
+                            message: "\(label) egress rule \(i) allows \(problems.joined(separator: "; "))",
+                            object: object,
+                            field: "/spec/egress/\(i)",
+                            agent: agent
+                        )
+                    )
                 }
             }
         }

@@ -88,14 +88,20 @@ public enum GuardrailOutput {
         let ruleValues: [JSONValue] = rules.enumerated().map { i, r in
             ruleIndex[r.id] = i
             let refs = r.references.map(\.description)
-            let helpText = "\(r.description)\n\nRemediation: \(r.remediation)" + (refs.isEmpty ? "" : "\n\nReferences: \(refs.joined(separator: ", "))")
+            let helpText =
+                "\(r.description)\n\nRemediation: \(r.remediation)" + (refs.isEmpty ? "" : "\n\nReferences: \(refs.joined(separator: ", "))")
             return .object([
                 "id": .string(r.id),
                 "name": .string(r.name),
                 "shortDescription": ["text": .string(r.title)],
                 "fullDescription": ["text": .string(r.description)],
-                "help": ["text": .string(helpText), "markdown": .string("**\(r.title)**\n\n\(r.description)\n\n**Remediation:** \(r.remediation)"
-                    + (refs.isEmpty ? "" : "\n\n**References:** \(refs.joined(separator: ", "))"))],
+                "help": [
+                    "text": .string(helpText),
+                    "markdown": .string(
+                        "**\(r.title)**\n\n\(r.description)\n\n**Remediation:** \(r.remediation)"
+                            + (refs.isEmpty ? "" : "\n\n**References:** \(refs.joined(separator: ", "))")
+                    ),
+                ],
                 "helpUri": .string("\(informationURI)#\(r.id.lowercased())"),
                 "defaultConfiguration": ["level": .string(sarifLevel(r.severity))],
                 "properties": [
@@ -137,27 +143,33 @@ public enum GuardrailOutput {
                 .joined(separator: "|")
             result["partialFingerprints"] = ["wardenFinding/v1": .string(fingerprint)]
             if f.excepted {
-                result["suppressions"] = [[
-                    "kind": "external", "status": "accepted",
-                    "justification": .string("Warden exception #\(f.exceptionID.map(String.init) ?? "?")"),
-                ]]
+                result["suppressions"] = [
+                    [
+                        "kind": "external", "status": "accepted",
+                        "justification": .string("Warden exception #\(f.exceptionID.map(String.init) ?? "?")"),
+                    ]
+                ]
             }
             return .object(result)
         }
         return [
             "$schema": .string(sarifSchema),
             "version": "2.1.0",
-            "runs": [[
-                "tool": ["driver": [
-                    "name": "Warden",
-                    "informationUri": .string(informationURI),
-                    "version": .string(WardenVersion.string),
-                    "semanticVersion": .string(WardenVersion.string),
-                    "rules": .array(ruleValues),
-                ]],
-                "results": .array(results),
-                "columnKind": "unicodeCodePoints",
-            ]],
+            "runs": [
+                [
+                    "tool": [
+                        "driver": [
+                            "name": "Warden",
+                            "informationUri": .string(informationURI),
+                            "version": .string(WardenVersion.string),
+                            "semanticVersion": .string(WardenVersion.string),
+                            "rules": .array(ruleValues),
+                        ]
+                    ],
+                    "results": .array(results),
+                    "columnKind": "unicodeCodePoints",
+                ]
+            ],
         ]
     }
 

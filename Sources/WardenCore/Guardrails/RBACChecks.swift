@@ -22,20 +22,35 @@ public enum RBACGuardrails {
 
     /// Checks an agent's approved baseline grants. `serviceAccounts` lists ServiceAccount names per
     /// namespace (from a snapshot or manifests); every namespace also has `default`.
-    public static func check(baseline grants: [BaselineGrant], agent: AgentIdentity? = nil,
-                             serviceAccounts: [String: [String]] = [:]) -> [Finding] {
+    public static func check(
+        baseline grants: [BaselineGrant],
+        agent: AgentIdentity? = nil,
+        serviceAccounts: [String: [String]] = [:]
+    ) -> [Finding] {
         var findings: [Finding] = []
         var inputs: [RBACRuleInput] = []
         for (g, grant) in grants.enumerated() {
             if grant.isClusterWide {
-                findings.append(Finding(rule: .clusterWideGrant,
-                                        message: "baseline grant \(g) applies in every namespace (namespace \"*\")",
-                                        ruleLocation: RuleLocation(grantIndex: g), agent: agent))
+                findings.append(
+                    Finding(
+                        rule: .clusterWideGrant,
+                        message: "baseline grant \(g) applies in every namespace (namespace \"*\")",
+                        ruleLocation: RuleLocation(grantIndex: g),
+                        agent: agent
+                    )
+                )
             }
             for (r, rule) in grant.rules.enumerated() {
-                inputs.append(RBACRuleInput(namespace: grant.namespace, rule: rule,
-                                            location: RuleLocation(grantIndex: g, ruleIndex: r), object: nil, field: nil,
-                                            label: "grant \(g) rule \(r)"))
+                inputs.append(
+                    RBACRuleInput(
+                        namespace: grant.namespace,
+                        rule: rule,
+                        location: RuleLocation(grantIndex: g, ruleIndex: r),
+                        object: nil,
+                        field: nil,
+                        label: "grant \(g) rule \(r)"
+                    )
+                )
             }
         }
         return findings + check(rules: inputs, agent: agent, serviceAccounts: serviceAccounts)
@@ -44,8 +59,12 @@ public enum RBACGuardrails {
     /// Checks live grants (from `EffectivePermissions.grants` or `RBACAuthorizer.rules`), reporting
     /// against the role objects (`/rules/N`; no field for aggregated ClusterRoles, whose effective rule
     /// indexes are not the object's), plus one finding per ClusterRoleBinding and per RoleBinding of a ClusterRole.
-    public static func check(grants: [Grant], agent: AgentIdentity? = nil, serviceAccounts: [String: [String]] = [:],
-                             aggregatedClusterRoles: Set<String> = []) -> [Finding] {
+    public static func check(
+        grants: [Grant],
+        agent: AgentIdentity? = nil,
+        serviceAccounts: [String: [String]] = [:],
+        aggregatedClusterRoles: Set<String> = []
+    ) -> [Finding] {
         var findings: [Finding] = []
         var seenSources = Set<BindingSource>()
         var inputs: [RBACRuleInput] = []
@@ -61,21 +80,44 @@ public enum RBACGuardrails {
 
     /// Checks everything in `permissions` (cluster-wide and per namespace), and reports unresolved
     /// bindings (a binding to a missing role; a missing `cluster-admin` is reported as full admin).
-    public static func check(permissions: EffectivePermissions, agent: AgentIdentity? = nil,
-                             serviceAccounts: [String: [String]] = [:], aggregatedClusterRoles: Set<String> = []) -> [Finding] {
-        var findings = check(grants: permissions.grants, agent: agent, serviceAccounts: serviceAccounts,
-                             aggregatedClusterRoles: aggregatedClusterRoles)
+    public static func check(
+        permissions: EffectivePermissions,
+        agent: AgentIdentity? = nil,
+        serviceAccounts: [String: [String]] = [:],
+        aggregatedClusterRoles: Set<String> = []
+    ) -> [Finding] {
+        var findings = check(
+            grants: permissions.grants,
+            agent: agent,
+            serviceAccounts: serviceAccounts,
+            aggregatedClusterRoles: aggregatedClusterRoles
+        )
         var seen = Set<BindingSource>()
         for s in permissions.unresolvedBindings where seen.insert(s).inserted {
             findings += bindingFindings(s, agent: agent)
             let binding = bindingObject(s)
             if s.roleKind == RoleRef.clusterRoleKind && s.roleName == "cluster-admin" {
-                findings.append(Finding(rule: .fullAdmin, message: "\(describe(s)) binds the built-in cluster-admin ClusterRole",
-                                        object: binding, field: "/roleRef", ruleLocation: location(s), agent: agent))
+                findings.append(
+                    Finding(
+                        rule: .fullAdmin,
+                        message: "\(describe(s)) binds the built-in cluster-admin ClusterRole",
+                        object: binding,
+                        field: "/roleRef",
+                        ruleLocation: location(s),
+                        agent: agent
+                    )
+                )
             } else {
-                findings.append(Finding(rule: .unresolvedRole,
-                                        message: "\(describe(s)) refers to \(s.roleKind) \(s.roleName), which is not in the input; its permissions were not checked",
-                                        object: binding, field: "/roleRef", ruleLocation: location(s), agent: agent))
+                findings.append(
+                    Finding(
+                        rule: .unresolvedRole,
+                        message: "\(describe(s)) refers to \(s.roleKind) \(s.roleName), which is not in the input; its permissions were not checked",
+                        object: binding,
+                        field: "/roleRef",
+                        ruleLocation: location(s),
+                        agent: agent
+                    )
+                )
             }
         }
         return findings
@@ -85,9 +127,14 @@ public enum RBACGuardrails {
     public static func check(role: RBACRole, serviceAccounts: [String: [String]] = [:]) -> [Finding] {
         let object = FindingObject(kind: "Role", namespace: role.namespace, name: role.name)
         let inputs = role.rules.enumerated().map { r, rule in
-            RBACRuleInput(namespace: role.namespace, rule: rule,
-                          location: RuleLocation(ruleIndex: r, roleKind: "Role", roleName: role.name, roleNamespace: role.namespace),
-                          object: object, field: "/rules/\(r)", label: "Role \(role.namespace)/\(role.name) rule \(r)")
+            RBACRuleInput(
+                namespace: role.namespace,
+                rule: rule,
+                location: RuleLocation(ruleIndex: r, roleKind: "Role", roleName: role.name, roleNamespace: role.namespace),
+                object: object,
+                field: "/rules/\(r)",
+                label: "Role \(role.namespace)/\(role.name) rule \(r)"
+            )
         }
         return check(rules: inputs, agent: nil, serviceAccounts: serviceAccounts)
     }
@@ -95,31 +142,55 @@ public enum RBACGuardrails {
     // MARK: Provenance
 
     static func describe(_ s: BindingSource) -> String {
-        s.bindingKind == .clusterRoleBinding ? "ClusterRoleBinding \(s.bindingName)"
+        s.bindingKind == .clusterRoleBinding
+            ? "ClusterRoleBinding \(s.bindingName)"
             : "RoleBinding \(s.bindingNamespace)/\(s.bindingName)"
     }
 
     static func bindingObject(_ s: BindingSource) -> FindingObject {
-        FindingObject(kind: s.bindingKind.rawValue, namespace: s.bindingKind == .roleBinding ? s.bindingNamespace : nil,
-                      name: s.bindingName)
+        FindingObject(
+            kind: s.bindingKind.rawValue,
+            namespace: s.bindingKind == .roleBinding ? s.bindingNamespace : nil,
+            name: s.bindingName
+        )
     }
 
     static func location(_ s: BindingSource, ruleIndex: Int? = nil) -> RuleLocation {
-        RuleLocation(ruleIndex: ruleIndex, bindingKind: s.bindingKind.rawValue, bindingNamespace: s.bindingNamespace,
-                     bindingName: s.bindingName, roleKind: s.roleKind, roleName: s.roleName,
-                     roleNamespace: s.roleKind == RoleRef.roleKind ? s.bindingNamespace : nil)
+        RuleLocation(
+            ruleIndex: ruleIndex,
+            bindingKind: s.bindingKind.rawValue,
+            bindingNamespace: s.bindingNamespace,
+            bindingName: s.bindingName,
+            roleKind: s.roleKind,
+            roleName: s.roleName,
+            roleNamespace: s.roleKind == RoleRef.roleKind ? s.bindingNamespace : nil
+        )
     }
 
     static func bindingFindings(_ s: BindingSource, agent: AgentIdentity?) -> [Finding] {
         if s.bindingKind == .clusterRoleBinding {
-            return [Finding(rule: .clusterWideGrant,
-                            message: "ClusterRoleBinding \(s.bindingName) grants ClusterRole \(s.roleName) in every namespace",
-                            object: bindingObject(s), field: "/roleRef", ruleLocation: location(s), agent: agent)]
+            return [
+                Finding(
+                    rule: .clusterWideGrant,
+                    message: "ClusterRoleBinding \(s.bindingName) grants ClusterRole \(s.roleName) in every namespace",
+                    object: bindingObject(s),
+                    field: "/roleRef",
+                    ruleLocation: location(s),
+                    agent: agent
+                )
+            ]
         }
         if s.roleKind == RoleRef.clusterRoleKind {
-            return [Finding(rule: .clusterRoleInRoleBinding,
-                            message: "RoleBinding \(s.bindingNamespace)/\(s.bindingName) grants ClusterRole \(s.roleName)",
-                            object: bindingObject(s), field: "/roleRef", ruleLocation: location(s), agent: agent)]
+            return [
+                Finding(
+                    rule: .clusterRoleInRoleBinding,
+                    message: "RoleBinding \(s.bindingNamespace)/\(s.bindingName) grants ClusterRole \(s.roleName)",
+                    object: bindingObject(s),
+                    field: "/roleRef",
+                    ruleLocation: location(s),
+                    agent: agent
+                )
+            ]
         }
         return []
     }
@@ -136,10 +207,18 @@ public enum RBACGuardrails {
             if aggregated.contains(s.roleName) { field = nil }
         }
         let roleLabel = object.namespace.map { "\(object.kind) \($0)/\(object.name)" } ?? "\(object.kind) \(object.name)"
-        let via = s.bindingKind == .clusterRoleBinding ? "cluster-wide through ClusterRoleBinding \(s.bindingName)"
+        let via =
+            s.bindingKind == .clusterRoleBinding
+            ? "cluster-wide through ClusterRoleBinding \(s.bindingName)"
             : "in namespace \(s.bindingNamespace) through RoleBinding \(s.bindingName)"
-        return RBACRuleInput(namespace: namespace, rule: grant.rule, location: location(s, ruleIndex: grant.ruleIndex),
-                             object: object, field: field, label: "\(roleLabel) rule \(grant.ruleIndex) (\(via))")
+        return RBACRuleInput(
+            namespace: namespace,
+            rule: grant.rule,
+            location: location(s, ruleIndex: grant.ruleIndex),
+            object: object,
+            field: field,
+            label: "\(roleLabel) rule \(grant.ruleIndex) (\(via))"
+        )
     }
 
     // MARK: The checks
@@ -159,7 +238,8 @@ public enum RBACGuardrails {
         if cap.clusterScoped && namespace != BaselineGrant.clusterWide { return nil }
         guard !rule.resources.isEmpty, RuleMatching.apiGroupMatches(rule, cap.group) else { return nil }
         let named = !rule.resourceNames.isEmpty
-        var verbs: [String] = [], resources: [String] = []
+        var verbs: [String] = []
+        var resources: [String] = []
         for resource in cap.resources {
             let sub = resource.split(separator: "/", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
             guard RuleMatching.resourceMatches(rule, resource, sub) else { continue }
@@ -181,30 +261,85 @@ public enum RBACGuardrails {
     static let simpleChecks: [(GuardrailRuleID, [Capability])] = [
         (.escalate, [Capability(verbs: ["escalate"], group: rbacGroupName, resources: ["roles", "clusterroles"])]),
         (.bind, [Capability(verbs: ["bind"], group: rbacGroupName, resources: ["roles", "clusterroles"])]),
-        (.impersonate, [Capability(verbs: ["impersonate"], group: "", resources: ["users", "groups"], clusterScoped: true),
-                        Capability(verbs: ["impersonate"], group: "", resources: ["serviceaccounts"]),
-                        Capability(verbs: ["impersonate"], group: "authentication.k8s.io", resources: ["uids", "userextras", "userextras/scopes"],
-                                   clusterScoped: true)]),
+        (
+            .impersonate,
+            [
+                Capability(verbs: ["impersonate"], group: "", resources: ["users", "groups"], clusterScoped: true),
+                Capability(verbs: ["impersonate"], group: "", resources: ["serviceaccounts"]),
+                Capability(
+                    verbs: ["impersonate"],
+                    group: "authentication.k8s.io",
+                    resources: ["uids", "userextras", "userextras/scopes"],
+                    clusterScoped: true
+                ),
+            ]
+        ),
         (.execAttach, [Capability(verbs: ["create", "get"], group: "", resources: ["pods/exec", "pods/attach"])]),
         (.portForward, [Capability(verbs: ["create", "get"], group: "", resources: ["pods/portforward"])]),
         (.ephemeralContainers, [Capability(verbs: ["update", "patch"], group: "", resources: ["pods/ephemeralcontainers"])]),
-        (.nodeProxy, [Capability(verbs: ["get", "list", "watch", "create", "update", "patch", "delete"], group: "",
-                                 resources: ["nodes/proxy"], clusterScoped: true)]),
+        (
+            .nodeProxy,
+            [
+                Capability(
+                    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+                    group: "",
+                    resources: ["nodes/proxy"],
+                    clusterScoped: true
+                )
+            ]
+        ),
         (.serviceAccountToken, [Capability(verbs: ["create"], group: "", resources: ["serviceaccounts/token"])]),
-        (.csrApproval, [Capability(verbs: ["update", "patch"], group: "certificates.k8s.io",
-                                   resources: ["certificatesigningrequests/approval"], clusterScoped: true),
-                        Capability(verbs: ["approve"], group: "certificates.k8s.io", resources: ["signers"], clusterScoped: true)]),
-        (.webhookConfig, [Capability(verbs: writeVerbs, group: "admissionregistration.k8s.io",
-                                     resources: ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"], clusterScoped: true)]),
+        (
+            .csrApproval,
+            [
+                Capability(
+                    verbs: ["update", "patch"],
+                    group: "certificates.k8s.io",
+                    resources: ["certificatesigningrequests/approval"],
+                    clusterScoped: true
+                ),
+                Capability(verbs: ["approve"], group: "certificates.k8s.io", resources: ["signers"], clusterScoped: true),
+            ]
+        ),
+        (
+            .webhookConfig,
+            [
+                Capability(
+                    verbs: writeVerbs,
+                    group: "admissionregistration.k8s.io",
+                    resources: ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"],
+                    clusterScoped: true
+                )
+            ]
+        ),
         (.persistentVolumeCreate, [Capability(verbs: ["create"], group: "", resources: ["persistentvolumes"], clusterScoped: true)]),
-        (.rbacWrite, [Capability(verbs: writeVerbs, group: rbacGroupName, resources: ["roles", "rolebindings"]),
-                      Capability(verbs: writeVerbs, group: rbacGroupName, resources: ["clusterroles", "clusterrolebindings"], clusterScoped: true)]),
+        (
+            .rbacWrite,
+            [
+                Capability(verbs: writeVerbs, group: rbacGroupName, resources: ["roles", "rolebindings"]),
+                Capability(verbs: writeVerbs, group: rbacGroupName, resources: ["clusterroles", "clusterrolebindings"], clusterScoped: true),
+            ]
+        ),
         // A namespaced grant on namespaces applies to its own Namespace object (the request's namespace is the name).
         (.namespaceWrite, [Capability(verbs: ["create", "update", "patch", "delete"], group: "", resources: ["namespaces"])]),
-        (.nodeWrite, [Capability(verbs: ["create", "update", "patch", "delete", "deletecollection"], group: "", resources: ["nodes", "nodes/status"],
-                                 clusterScoped: true)]),
-        (.deleteEvents, [Capability(verbs: ["delete", "deletecollection"], group: "", resources: ["events"]),
-                         Capability(verbs: ["delete", "deletecollection"], group: "events.k8s.io", resources: ["events"])]),
+        (
+            .nodeWrite,
+            [
+                Capability(
+                    verbs: ["create", "update", "patch", "delete", "deletecollection"],
+                    group: "",
+                    resources: ["nodes", "nodes/status"],
+                    clusterScoped: true
+                )
+            ]
+        ),
+        (
+            .deleteEvents,
+            [
+                Capability(verbs: ["delete", "deletecollection"], group: "", resources: ["events"]),
+                Capability(verbs: ["delete", "deletecollection"], group: "events.k8s.io", resources: ["events"]),
+            ]
+        ),
     ]
 
     static let workloadCapabilities: [Capability] = [
@@ -225,7 +360,8 @@ public enum RBACGuardrails {
 
     static func merge(_ parts: [(verbs: [String], resources: [String], named: Bool)]) -> (verbs: [String], resources: [String], named: Bool)? {
         guard !parts.isEmpty else { return nil }
-        var v: [String] = [], r: [String] = []
+        var v: [String] = []
+        var r: [String] = []
         for p in parts {
             for x in p.verbs where !v.contains(x) { v.append(x) }
             for x in p.resources where !r.contains(x) { r.append(x) }
@@ -248,10 +384,21 @@ public enum RBACGuardrails {
     static func check(rules inputs: [RBACRuleInput], agent: AgentIdentity?, serviceAccounts: [String: [String]]) -> [Finding] {
         var findings: [Finding] = []
         for input in inputs {
-            let rule = input.rule, ns = input.namespace
+            let rule = input.rule
+            let ns = input.namespace
             func add(_ id: GuardrailRuleID, _ message: String, severity: GuardrailSeverity? = nil, serviceAccounts: [String]? = nil) {
-                findings.append(Finding(rule: id, message: "\(input.label) \(message)", object: input.object, field: input.field,
-                                        ruleLocation: input.location, agent: agent, serviceAccounts: serviceAccounts, severity: severity))
+                findings.append(
+                    Finding(
+                        rule: id,
+                        message: "\(input.label) \(message)",
+                        object: input.object,
+                        field: input.field,
+                        ruleLocation: input.location,
+                        agent: agent,
+                        serviceAccounts: serviceAccounts,
+                        severity: severity
+                    )
+                )
             }
             let star = RuleMatching.verbAll
             if rule.verbs.contains(star) && rule.apiGroups.contains(star) && rule.resources.contains(star) && rule.resourceNames.isEmpty {
@@ -285,10 +432,15 @@ public enum RBACGuardrails {
             }
             if let a = merge(workloadCapabilities.compactMap { allowed(rule, $0, namespace: ns) }) {
                 let sas = runAs(ns, serviceAccounts)
-                let who = ns == BaselineGrant.clusterWide ? "any ServiceAccount in any namespace (known: \(sas.joined(separator: ", ")))"
+                let who =
+                    ns == BaselineGrant.clusterWide
+                    ? "any ServiceAccount in any namespace (known: \(sas.joined(separator: ", ")))"
                     : "any ServiceAccount in \(ns): \(sas.joined(separator: ", "))"
-                add(.workloadCreate, "allows \(summary(a, rule: rule)) \(scopeText(ns)), so the agent can run pods as \(who)",
-                    serviceAccounts: sas)
+                add(
+                    .workloadCreate,
+                    "allows \(summary(a, rule: rule)) \(scopeText(ns)), so the agent can run pods as \(who)",
+                    serviceAccounts: sas
+                )
             }
         }
         return findings

@@ -9,8 +9,10 @@ public struct WorkloadContext: Sendable, Hashable {
     /// `automountServiceAccountToken` of ServiceAccount objects that set it.
     public var serviceAccountAutomount: [ServiceAccountIdentity: Bool]
 
-    public init(serviceAccountsWithPermissions: Set<ServiceAccountIdentity>? = nil,
-                serviceAccountAutomount: [ServiceAccountIdentity: Bool] = [:]) {
+    public init(
+        serviceAccountsWithPermissions: Set<ServiceAccountIdentity>? = nil,
+        serviceAccountAutomount: [ServiceAccountIdentity: Bool] = [:]
+    ) {
         self.serviceAccountsWithPermissions = serviceAccountsWithPermissions
         self.serviceAccountAutomount = serviceAccountAutomount
     }
@@ -60,22 +62,43 @@ public enum WorkloadGuardrails {
         return o.compactMapValues(\.stringValue)
     }
 
-    public static func check(_ object: KubeObject, expectations: PodSecurityExpectation = .init(),
-                             context: WorkloadContext = .init()) -> [Finding] {
-        check(kind: object.kind, namespace: object.namespace, name: object.name, body: object.body,
-              expectations: expectations, context: context)
+    public static func check(
+        _ object: KubeObject,
+        expectations: PodSecurityExpectation = .init(),
+        context: WorkloadContext = .init()
+    ) -> [Finding] {
+        check(
+            kind: object.kind,
+            namespace: object.namespace,
+            name: object.name,
+            body: object.body,
+            expectations: expectations,
+            context: context
+        )
     }
 
     /// Checks one workload object given as JSON.
-    public static func check(kind: String, namespace: String, name: String, body: JSONValue,
-                             expectations: PodSecurityExpectation = .init(), context: WorkloadContext = .init()) -> [Finding] {
+    public static func check(
+        kind: String,
+        namespace: String,
+        name: String,
+        body: JSONValue,
+        expectations: PodSecurityExpectation = .init(),
+        context: WorkloadContext = .init()
+    ) -> [Finding] {
         guard let path = podSpecPaths[kind], let spec = body.value(at: path), spec.objectValue != nil else { return [] }
         let object = FindingObject(kind: kind, namespace: namespace, name: name)
         let base = "/" + path.joined(separator: "/")
         var findings: [Finding] = []
         func add(_ id: GuardrailRuleID, _ field: String, _ message: String) {
-            findings.append(Finding(rule: id, message: "\(kind) \(object.namespace.map { "\($0)/" } ?? "")\(name): \(message)",
-                                    object: object, field: base + field))
+            findings.append(
+                Finding(
+                    rule: id,
+                    message: "\(kind) \(object.namespace.map { "\($0)/" } ?? "")\(name): \(message)",
+                    object: object,
+                    field: base + field
+                )
+            )
         }
         let restricted = expectations.isRestricted
         let podSC = spec["securityContext"] ?? .null
@@ -92,7 +115,11 @@ public enum WorkloadGuardrails {
             } else if restricted {
                 let types = (volume.objectValue ?? [:]).keys.filter { $0 != "name" }
                 if let bad = types.first(where: { !allowedRestrictedVolumeTypes.contains($0) }) {
-                    add(.volumeType, "/volumes/\(i)/\(jsonPointerEscape(bad))", "volume \(vname) has type \(bad), which Pod Security restricted forbids")
+                    add(
+                        .volumeType,
+                        "/volumes/\(i)/\(jsonPointerEscape(bad))",
+                        "volume \(vname) has type \(bad), which Pod Security restricted forbids"
+                    )
                 }
             }
         }
@@ -109,8 +136,10 @@ public enum WorkloadGuardrails {
         let podSeccompOK = podSeccomp.map(seccompOK.contains) ?? false
 
         // Containers.
-        let lists: [(String, String)] = [("initContainers", "init container"), ("containers", "container"),
-                                         ("ephemeralContainers", "ephemeral container")]
+        let lists: [(String, String)] = [
+            ("initContainers", "init container"), ("containers", "container"),
+            ("ephemeralContainers", "ephemeral container"),
+        ]
         for (listKey, what) in lists {
             for (i, c) in (spec[listKey]?.arrayValue ?? []).enumerated() {
                 let cname = c["name"]?.stringValue ?? "#\(i)"
@@ -149,15 +178,22 @@ public enum WorkloadGuardrails {
                         add(.runAsNonRoot, "\(cp)/securityContext/runAsNonRoot", "neither the pod nor \(label) sets runAsNonRoot: true")
                     }
                     if sc["allowPrivilegeEscalation"]?.boolValue != false {
-                        add(.privilegeEscalation, "\(cp)/securityContext/allowPrivilegeEscalation", "\(label) does not set allowPrivilegeEscalation: false")
+                        add(
+                            .privilegeEscalation,
+                            "\(cp)/securityContext/allowPrivilegeEscalation",
+                            "\(label) does not set allowPrivilegeEscalation: false"
+                        )
                     }
                     let drops = (sc["capabilities"]?["drop"]?.arrayValue ?? []).compactMap(\.stringValue)
                     if !drops.contains(where: { $0.uppercased() == "ALL" }) {
                         add(.capabilitiesNotDropped, "\(cp)/securityContext/capabilities/drop", "\(label) does not drop ALL capabilities")
                     }
                     if containerSeccomp == nil && !podSeccompOK {
-                        add(.seccomp, "\(cp)/securityContext/seccompProfile/type",
-                            "neither the pod nor \(label) sets seccompProfile.type RuntimeDefault or Localhost")
+                        add(
+                            .seccomp,
+                            "\(cp)/securityContext/seccompProfile/type",
+                            "neither the pod nor \(label) sets seccompProfile.type RuntimeDefault or Localhost"
+                        )
                     } else if let t = containerSeccomp, t != "Unconfined", !seccompOK.contains(t) {
                         add(.seccomp, "\(cp)/securityContext/seccompProfile/type", "\(label)'s seccomp profile type is \(t)")
                     }
@@ -165,7 +201,11 @@ public enum WorkloadGuardrails {
                 // Ephemeral (debug) containers take no resources and usually write; the rest apply to real containers.
                 if listKey != "ephemeralContainers" {
                     if expectations.readOnlyRootFilesystem && sc["readOnlyRootFilesystem"]?.boolValue != true {
-                        add(.readOnlyRootFilesystem, "\(cp)/securityContext/readOnlyRootFilesystem", "\(label) does not set readOnlyRootFilesystem: true")
+                        add(
+                            .readOnlyRootFilesystem,
+                            "\(cp)/securityContext/readOnlyRootFilesystem",
+                            "\(label) does not set readOnlyRootFilesystem: true"
+                        )
                     }
                     if expectations.requireResources {
                         var missing: [String] = []
@@ -188,8 +228,11 @@ public enum WorkloadGuardrails {
         if let expected = expectations.runtimeClassName, !expected.isEmpty {
             let actual = spec["runtimeClassName"]?.stringValue
             if actual != expected {
-                add(.runtimeClass, "/runtimeClassName",
-                    actual.map { "runtimeClassName is \($0), expected \(expected)" } ?? "runtimeClassName is not set, expected \(expected)")
+                add(
+                    .runtimeClass,
+                    "/runtimeClassName",
+                    actual.map { "runtimeClassName is \($0), expected \(expected)" } ?? "runtimeClassName is not set, expected \(expected)"
+                )
             }
         }
         // ServiceAccount and its token.
@@ -203,7 +246,9 @@ public enum WorkloadGuardrails {
         if mounted {
             let needed = context.serviceAccountsWithPermissions?.contains(identity) ?? false
             if !needed {
-                let why = context.serviceAccountsWithPermissions == nil ? "its permissions are unknown"
+                let why =
+                    context.serviceAccountsWithPermissions == nil
+                    ? "its permissions are unknown"
                     : "ServiceAccount \(sa) is granted nothing in the checked RBAC"
                 add(.automountToken, "/automountServiceAccountToken", "the ServiceAccount token is mounted but \(why)")
             }

@@ -128,7 +128,10 @@ public enum TokenNameRules {
     /// own name, and another under the name of a token it made (directly or through its tokens),
     /// to rotate a job's token: that gives it nothing it did not hold already.
     public static func check(
-        name: String, creator: String?, active: [(id: Int64, name: String)], lineage: TokenLineage
+        name: String,
+        creator: String?,
+        active: [(id: Int64, name: String)],
+        lineage: TokenLineage
     ) throws(Refusal) {
         guard let creator else { return }
         let key = IdentityKey(name)

@@ -15,7 +15,19 @@ public struct TokenRecord: Sendable, Hashable, Codable {
     public var revokedAt: Date?
     public var lastUsedAt: Date?
 
-    public init(id: Int64, name: String, role: TokenRole, clusters: [String], prefix: String, createdAt: Date, createdBy: String, createdByTokenID: Int64? = nil, expiresAt: Date?, revokedAt: Date?, lastUsedAt: Date?) {
+    public init(
+        id: Int64,
+        name: String,
+        role: TokenRole,
+        clusters: [String],
+        prefix: String,
+        createdAt: Date,
+        createdBy: String,
+        createdByTokenID: Int64? = nil,
+        expiresAt: Date?,
+        revokedAt: Date?,
+        lastUsedAt: Date?
+    ) {
         self.id = id
         self.name = name
         self.role = role

@@ -38,7 +38,21 @@ public struct WebhookDelivery: Sendable, Hashable, Codable {
     public var createdAt: Date
     public var deliveredAt: Date?
 
-    public init(id: UUID, channelID: Int64, event: String, reviewID: Int64?, notice: String, status: DeliveryStatus, attempts: Int, maxAttempts: Int, nextAttemptAt: Date?, lastError: String?, lastStatus: Int?, createdAt: Date, deliveredAt: Date?) {
+    public init(
+        id: UUID,
+        channelID: Int64,
+        event: String,
+        reviewID: Int64?,
+        notice: String,
+        status: DeliveryStatus,
+        attempts: Int,
+        maxAttempts: Int,
+        nextAttemptAt: Date?,
+        lastError: String?,
+        lastStatus: Int?,
+        createdAt: Date,
+        deliveredAt: Date?
+    ) {
         self.id = id
         self.channelID = channelID
         self.event = event

@@ -53,8 +53,15 @@ public struct NotificationPayload: Sendable, Hashable, Codable {
     public var review: ReviewSummary
     public var agent: AgentSummary
 
-    public init(deliveryId: String, event: NotificationEvent, notice: String, occurredAt: Date, recipient: String,
-                review: ReviewSummary, agent: AgentSummary) {
+    public init(
+        deliveryId: String,
+        event: NotificationEvent,
+        notice: String,
+        occurredAt: Date,
+        recipient: String,
+        review: ReviewSummary,
+        agent: AgentSummary
+    ) {
         self.deliveryId = deliveryId
         self.event = event
         self.notice = notice

@@ -72,7 +72,8 @@ public struct ClusterRoleAggregator: Sendable {
         let n = clusterRoles.count
         // Name order of all roles, used to list selected roles deterministically.
         let byName = clusterRoles.indices.sorted {
-            let a = clusterRoles[$0].name.utf8, b = clusterRoles[$1].name.utf8
+            let a = clusterRoles[$0].name.utf8
+            let b = clusterRoles[$1].name.utf8
             return a.lexicographicallyPrecedes(b) || (a.elementsEqual(b) && $0 < $1)
         }
         // Selected roles for each selector, computed once per distinct selector.

@@ -31,8 +31,13 @@ public struct BindingSource: Sendable, Hashable, Codable, CustomStringConvertibl
     public var roleKind: String
     public var roleName: String
 
-    public init(bindingKind: BindingKind, bindingNamespace: String, bindingName: String,
-                roleKind: String, roleName: String) {
+    public init(
+        bindingKind: BindingKind,
+        bindingNamespace: String,
+        bindingName: String,
+        roleKind: String,
+        roleName: String
+    ) {
         self.bindingKind = bindingKind
         self.bindingNamespace = bindingNamespace
         self.bindingName = bindingName
@@ -102,13 +107,14 @@ public struct AuthorizationDecision: Sendable, Hashable, Codable {
     public var reason: String {
         if let g = grants.first { return "RBAC: allowed by \(g.source) to \(g.subject.kind) \"\(g.subject.name)\"" }
         if unresolvedBindings.isEmpty { return "" }
-        return "RBAC: " + unresolvedBindings.map { s in
-            s.roleKind == RoleRef.roleKind
-                ? "role.rbac.authorization.k8s.io \"\(s.roleName)\" not found"
-                : (s.roleKind == RoleRef.clusterRoleKind
-                    ? "clusterrole.rbac.authorization.k8s.io \"\(s.roleName)\" not found"
-                    : "unsupported role reference kind: \"\(s.roleKind)\"")
-        }.joined(separator: ", ")
+        return "RBAC: "
+            + unresolvedBindings.map { s in
+                s.roleKind == RoleRef.roleKind
+                    ? "role.rbac.authorization.k8s.io \"\(s.roleName)\" not found"
+                    : (s.roleKind == RoleRef.clusterRoleKind
+                        ? "clusterrole.rbac.authorization.k8s.io \"\(s.roleName)\" not found"
+                        : "unsupported role reference kind: \"\(s.roleKind)\"")
+            }.joined(separator: ", ")
     }
 }
 
@@ -165,8 +171,13 @@ public struct EffectivePermissions: Sendable, Hashable, Codable {
     /// Applying bindings whose role does not exist (grant nothing).
     public var unresolvedBindings: [BindingSource]
 
-    public init(user: String, groups: [String], clusterWide: [BindingGrant],
-                namespaces: [NamespacePermissions], unresolvedBindings: [BindingSource] = []) {
+    public init(
+        user: String,
+        groups: [String],
+        clusterWide: [BindingGrant],
+        namespaces: [NamespacePermissions],
+        unresolvedBindings: [BindingSource] = []
+    ) {
         self.user = user
         self.groups = groups
         self.clusterWide = clusterWide
@@ -191,7 +202,8 @@ public struct EffectivePermissions: Sendable, Hashable, Codable {
     public func allows(_ attributes: RequestAttributes) -> Bool {
         for b in clusterWide where RuleMatching.rulesAllow(attributes, b.rules) { return true }
         guard case .resource(let r) = attributes, !r.namespace.isEmpty,
-              let ns = namespaces.first(where: { bytesEqual($0.namespace, r.namespace) }) else { return false }
+            let ns = namespaces.first(where: { bytesEqual($0.namespace, r.namespace) })
+        else { return false }
         return ns.bindings.contains { RuleMatching.rulesAllow(attributes, $0.rules) }
     }
 
@@ -243,10 +255,20 @@ public final class RBACAuthorizer: Sendable {
     let rbByNamespaceGroup: [NSKey: [Int32]]
     let rbByNamespace: [String: [Int32]]
 
-    public convenience init(roles: [RBACRole] = [], clusterRoles: [ClusterRole] = [],
-                            roleBindings: [RoleBinding] = [], clusterRoleBindings: [ClusterRoleBinding] = []) {
-        self.init(RBACState(roles: roles, clusterRoles: clusterRoles, roleBindings: roleBindings,
-                            clusterRoleBindings: clusterRoleBindings))
+    public convenience init(
+        roles: [RBACRole] = [],
+        clusterRoles: [ClusterRole] = [],
+        roleBindings: [RoleBinding] = [],
+        clusterRoleBindings: [ClusterRoleBinding] = []
+    ) {
+        self.init(
+            RBACState(
+                roles: roles,
+                clusterRoles: clusterRoles,
+                roleBindings: roleBindings,
+                clusterRoleBindings: clusterRoleBindings
+            )
+        )
     }
 
     public init(_ state: RBACState) {
@@ -276,7 +298,8 @@ public final class RBACAuthorizer: Sendable {
         }
         func roleIndex(_ ns: String, _ name: String) -> Int? {
             guard let i = rByKey[NSKey(namespace: ns, principal: name)],
-                  bytesEqual(state.roles[i].name, name), bytesEqual(state.roles[i].namespace, ns) else {
+                bytesEqual(state.roles[i].name, name), bytesEqual(state.roles[i].namespace, ns)
+            else {
                 return state.roles.firstIndex { bytesEqual($0.name, name) && bytesEqual($0.namespace, ns) }
             }
             return i
@@ -292,10 +315,21 @@ public final class RBACAuthorizer: Sendable {
                 rules = aggregator.effectiveRules[i]
                 roleID = i
             }
-            bs.append(Binding(
-                source: BindingSource(bindingKind: .clusterRoleBinding, bindingNamespace: "", bindingName: crb.name,
-                                      roleKind: crb.roleRef.kind, roleName: crb.roleRef.name),
-                namespace: "", subjects: crb.subjects, rules: rules, roleID: roleID))
+            bs.append(
+                Binding(
+                    source: BindingSource(
+                        bindingKind: .clusterRoleBinding,
+                        bindingNamespace: "",
+                        bindingName: crb.name,
+                        roleKind: crb.roleRef.kind,
+                        roleName: crb.roleRef.name
+                    ),
+                    namespace: "",
+                    subjects: crb.subjects,
+                    rules: rules,
+                    roleID: roleID
+                )
+            )
         }
         for rb in state.roleBindings {
             var rules: [PolicyRule]? = nil
@@ -311,17 +345,31 @@ public final class RBACAuthorizer: Sendable {
                     roleID = -(i + 1)
                 }
             }
-            bs.append(Binding(
-                source: BindingSource(bindingKind: .roleBinding, bindingNamespace: rb.namespace, bindingName: rb.name,
-                                      roleKind: rb.roleRef.kind, roleName: rb.roleRef.name),
-                namespace: rb.namespace, subjects: rb.subjects, rules: rules, roleID: roleID))
+            bs.append(
+                Binding(
+                    source: BindingSource(
+                        bindingKind: .roleBinding,
+                        bindingNamespace: rb.namespace,
+                        bindingName: rb.name,
+                        roleKind: rb.roleRef.kind,
+                        roleName: rb.roleRef.name
+                    ),
+                    namespace: rb.namespace,
+                    subjects: rb.subjects,
+                    rules: rules,
+                    roleID: roleID
+                )
+            )
         }
         bindings = bs
         crbCount = state.clusterRoleBindings.count
 
-        var cU: [String: [Int32]] = [:], cG: [String: [Int32]] = [:]
-        var rU: [String: [Int32]] = [:], rG: [String: [Int32]] = [:]
-        var nU: [NSKey: [Int32]] = [:], nG: [NSKey: [Int32]] = [:]
+        var cU: [String: [Int32]] = [:]
+        var cG: [String: [Int32]] = [:]
+        var rU: [String: [Int32]] = [:]
+        var rG: [String: [Int32]] = [:]
+        var nU: [NSKey: [Int32]] = [:]
+        var nG: [NSKey: [Int32]] = [:]
         var byNS: [String: [Int32]] = [:]
         func add<K: Hashable>(_ d: inout [K: [Int32]], _ k: K, _ id: Int32) {
             if d[k, default: []].last != id { d[k, default: []].append(id) }
@@ -332,12 +380,16 @@ public final class RBACAuthorizer: Sendable {
             if !isCRB { byNS[b.namespace, default: []].append(id) }
             for s in b.subjects {
                 if bytesEqual(s.kind, Subject.userKind) {
-                    if isCRB { add(&cU, s.name, id) } else {
+                    if isCRB {
+                        add(&cU, s.name, id)
+                    } else {
                         add(&rU, s.name, id)
                         add(&nU, NSKey(namespace: b.namespace, principal: s.name), id)
                     }
                 } else if bytesEqual(s.kind, Subject.groupKind) {
-                    if isCRB { add(&cG, s.name, id) } else {
+                    if isCRB {
+                        add(&cG, s.name, id)
+                    } else {
                         add(&rG, s.name, id)
                         add(&nG, NSKey(namespace: b.namespace, principal: s.name), id)
                     }
@@ -345,7 +397,9 @@ public final class RBACAuthorizer: Sendable {
                     let ns = s.namespace.isEmpty ? b.namespace : s.namespace
                     if ns.isEmpty { continue }
                     let user = ServiceAccountIdentity.username(namespace: ns, name: s.name)
-                    if isCRB { add(&cU, user, id) } else {
+                    if isCRB {
+                        add(&cU, user, id)
+                    } else {
                         add(&rU, user, id)
                         add(&nU, NSKey(namespace: b.namespace, principal: user), id)
                     }
@@ -470,8 +524,10 @@ public final class RBACAuthorizer: Sendable {
     /// each of them that is allowed through a group (`system:serviceaccounts`,
     /// `system:serviceaccounts:<ns>`, `system:authenticated`) or a User-kind subject; their
     /// entries then hold every grant that applies to them.
-    public func whoCan(_ attributes: RequestAttributes,
-                       serviceAccounts: [ServiceAccountIdentity] = []) -> [SubjectGrants] {
+    public func whoCan(
+        _ attributes: RequestAttributes,
+        serviceAccounts: [ServiceAccountIdentity] = []
+    ) -> [SubjectGrants] {
         var matchCache: [Int: [Int]] = [:]
         func matchingRules(_ b: Binding) -> [Int] {
             guard let rules = b.rules else { return [] }
@@ -545,8 +601,13 @@ public final class RBACAuthorizer: Sendable {
         }
         order.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let namespaces = order.map { NamespacePermissions(namespace: $0, bindings: byNamespace[$0]!) }
-        return EffectivePermissions(user: user, groups: groups, clusterWide: clusterWide,
-                                    namespaces: namespaces, unresolvedBindings: unresolved)
+        return EffectivePermissions(
+            user: user,
+            groups: groups,
+            clusterWide: clusterWide,
+            namespaces: namespaces,
+            unresolvedBindings: unresolved
+        )
     }
 
     /// Alias of `effectivePermissions(user:groups:)`.
@@ -561,8 +622,10 @@ public final class RBACAuthorizer: Sendable {
 
     /// Effective permissions of every given service account (e.g. `snapshot.serviceAccounts`), in
     /// the given order. Work is split over `parallelism` threads (default: all cores).
-    public func effectivePermissions(forServiceAccounts serviceAccounts: [ServiceAccountIdentity],
-                                     parallelism: Int = 0) -> [ServiceAccountPermissions] {
+    public func effectivePermissions(
+        forServiceAccounts serviceAccounts: [ServiceAccountIdentity],
+        parallelism: Int = 0
+    ) -> [ServiceAccountPermissions] {
         let n = serviceAccounts.count
         let workers = max(1, min(parallelism > 0 ? parallelism : ParallelFor.activeProcessorCount, n / 256 + 1))
         return ParallelFor.map(count: n, workers: workers) { i in

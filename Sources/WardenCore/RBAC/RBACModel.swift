@@ -249,8 +249,13 @@ public struct RBACRole: Sendable, Hashable, Codable {
     public var annotations: [String: String]
     public var rules: [PolicyRule]
 
-    public init(name: String, namespace: String, labels: [String: String] = [:],
-                annotations: [String: String] = [:], rules: [PolicyRule]) {
+    public init(
+        name: String,
+        namespace: String,
+        labels: [String: String] = [:],
+        annotations: [String: String] = [:],
+        rules: [PolicyRule]
+    ) {
         self.name = name
         self.namespace = namespace
         self.labels = labels
@@ -268,8 +273,13 @@ public struct ClusterRole: Sendable, Hashable, Codable {
     public var rules: [PolicyRule]
     public var aggregationRule: AggregationRule?
 
-    public init(name: String, labels: [String: String] = [:], annotations: [String: String] = [:],
-                rules: [PolicyRule], aggregationRule: AggregationRule? = nil) {
+    public init(
+        name: String,
+        labels: [String: String] = [:],
+        annotations: [String: String] = [:],
+        rules: [PolicyRule],
+        aggregationRule: AggregationRule? = nil
+    ) {
         self.name = name
         self.labels = labels
         self.annotations = annotations
@@ -286,8 +296,14 @@ public struct RoleBinding: Sendable, Hashable, Codable {
     public var subjects: [Subject]
     public var roleRef: RoleRef
 
-    public init(name: String, namespace: String, labels: [String: String] = [:],
-                annotations: [String: String] = [:], subjects: [Subject], roleRef: RoleRef) {
+    public init(
+        name: String,
+        namespace: String,
+        labels: [String: String] = [:],
+        annotations: [String: String] = [:],
+        subjects: [Subject],
+        roleRef: RoleRef
+    ) {
         self.name = name
         self.namespace = namespace
         self.labels = labels
@@ -304,8 +320,13 @@ public struct ClusterRoleBinding: Sendable, Hashable, Codable {
     public var subjects: [Subject]
     public var roleRef: RoleRef
 
-    public init(name: String, labels: [String: String] = [:], annotations: [String: String] = [:],
-                subjects: [Subject], roleRef: RoleRef) {
+    public init(
+        name: String,
+        labels: [String: String] = [:],
+        annotations: [String: String] = [:],
+        subjects: [Subject],
+        roleRef: RoleRef
+    ) {
         self.name = name
         self.labels = labels
         self.annotations = annotations
@@ -322,8 +343,12 @@ public struct RBACState: Sendable, Hashable, Codable {
     public var roleBindings: [RoleBinding]
     public var clusterRoleBindings: [ClusterRoleBinding]
 
-    public init(roles: [RBACRole] = [], clusterRoles: [ClusterRole] = [],
-                roleBindings: [RoleBinding] = [], clusterRoleBindings: [ClusterRoleBinding] = []) {
+    public init(
+        roles: [RBACRole] = [],
+        clusterRoles: [ClusterRole] = [],
+        roleBindings: [RoleBinding] = [],
+        clusterRoleBindings: [ClusterRoleBinding] = []
+    ) {
         self.roles = roles
         self.clusterRoles = clusterRoles
         self.roleBindings = roleBindings

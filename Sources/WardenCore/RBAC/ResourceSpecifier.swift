@@ -6,7 +6,10 @@ public enum ResourceSpecifier {
     }
 
     public static func attributes(
-        verb: String, specifier: String, subresource: String = "", namespace: String = ""
+        verb: String,
+        specifier: String,
+        subresource: String = "",
+        namespace: String = ""
     ) throws(Invalid) -> RequestAttributes {
         guard !verb.isEmpty else { throw Invalid(description: "a verb is required") }
         if specifier.hasPrefix("/") {
@@ -25,6 +28,7 @@ public enum ResourceSpecifier {
         let resource = dot.map { String(typeAndGroup[..<$0]) } ?? typeAndGroup
         let group = dot.map { String(typeAndGroup[typeAndGroup.index(after: $0)...]) } ?? ""
         return .resource(
-            ResourceAttributes(namespace: namespace, verb: verb, group: group, resource: resource, subresource: subresource, name: name))
+            ResourceAttributes(namespace: namespace, verb: verb, group: group, resource: resource, subresource: subresource, name: name)
+        )
     }
 }

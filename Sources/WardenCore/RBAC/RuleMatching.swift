@@ -14,8 +14,14 @@ public struct ResourceAttributes: Sendable, Hashable, Codable {
     /// Object name, "" when the request is not for a single named object (list, create, ...).
     public var name: String
 
-    public init(namespace: String = "", verb: String, group: String = "", resource: String,
-                subresource: String = "", name: String = "") {
+    public init(
+        namespace: String = "",
+        verb: String,
+        group: String = "",
+        resource: String,
+        subresource: String = "",
+        name: String = ""
+    ) {
         self.namespace = namespace
         self.verb = verb
         self.group = group
@@ -77,9 +83,12 @@ public enum RequestAttributes: Sendable, Hashable, Codable {
         } else if let n = try c.decodeIfPresent(NonResourceAttributes.self, forKey: .nonResourceAttributes) {
             self = .nonResource(n)
         } else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "one of resourceAttributes or nonResourceAttributes is required"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "one of resourceAttributes or nonResourceAttributes is required"
+                )
+            )
         }
     }
 
@@ -200,15 +209,19 @@ public enum RuleMatching {
     }
 
     /// `combinedRequestedResource` is `resource` or `resource/subresource`.
-    public static func resourceMatches(_ rule: PolicyRule, _ combinedRequestedResource: String,
-                                       _ requestedSubresource: String) -> Bool {
+    public static func resourceMatches(
+        _ rule: PolicyRule,
+        _ combinedRequestedResource: String,
+        _ requestedSubresource: String
+    ) -> Bool {
         for r in rule.resources {
             if bytesEqual(r, resourceAll) { return true }
             if bytesEqual(r, combinedRequestedResource) { return true }
             // We can also match a */subresource.
             if requestedSubresource.isEmpty { continue }
             if r.utf8.count == requestedSubresource.utf8.count + 2,
-               bytesHasPrefix(r, "*/"), bytesHasSuffix(r, requestedSubresource) {
+                bytesHasPrefix(r, "*/"), bytesHasSuffix(r, requestedSubresource)
+            {
                 return true
             }
         }
@@ -266,8 +279,12 @@ public enum RuleMatching {
     /// Upstream `appliesToUser`: does one binding subject apply to the user?
     /// `bindingNamespace` is the RoleBinding's namespace ("" for a ClusterRoleBinding); a
     /// ServiceAccount subject without namespace defaults to it, and never matches when both are empty.
-    public static func subjectApplies(_ subject: Subject, user: String, groups: [String],
-                                      bindingNamespace: String) -> Bool {
+    public static func subjectApplies(
+        _ subject: Subject,
+        user: String,
+        groups: [String],
+        bindingNamespace: String
+    ) -> Bool {
         switch subject.kind {
         case _ where bytesEqual(subject.kind, Subject.userKind):
             return bytesEqual(user, subject.name)
@@ -283,8 +300,12 @@ public enum RuleMatching {
     }
 
     /// Upstream `appliesTo`: index of the first applying subject.
-    public static func firstApplyingSubject(_ subjects: [Subject], user: String, groups: [String],
-                                            bindingNamespace: String) -> Int? {
+    public static func firstApplyingSubject(
+        _ subjects: [Subject],
+        user: String,
+        groups: [String],
+        bindingNamespace: String
+    ) -> Int? {
         subjects.firstIndex { subjectApplies($0, user: user, groups: groups, bindingNamespace: bindingNamespace) }
     }
 
@@ -308,7 +329,8 @@ public enum RuleMatching {
 
 @inline(__always)
 func bytesEqual(_ a: String, _ b: String) -> Bool {
-    let ua = a.utf8, ub = b.utf8
+    let ua = a.utf8
+    let ub = b.utf8
     return ua.count == ub.count && ua.elementsEqual(ub)
 }
 
@@ -319,7 +341,8 @@ func bytesHasPrefix(_ s: String, _ prefix: String) -> Bool {
 
 @inline(__always)
 func bytesHasSuffix(_ s: String, _ suffix: String) -> Bool {
-    let us = s.utf8, ux = suffix.utf8
+    let us = s.utf8
+    let ux = suffix.utf8
     guard us.count >= ux.count else { return false }
     return us.dropFirst(us.count - ux.count).elementsEqual(ux)
 }

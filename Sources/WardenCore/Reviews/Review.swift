@@ -78,8 +78,19 @@ public struct Review: Sendable, Hashable, Codable {
     /// When the agent was suspended because nobody decided (policy `suspend`).
     public var suspendedAt: Date?
 
-    public init(id: Int64, agentID: Int64, status: ReviewStatus, trigger: ReviewTrigger, openedBy: String, openedAt: Date,
-                dueAt: Date, evidence: ReviewEvidence, decision: ReviewDecision?, escalatedAt: Date?, suspendedAt: Date?) {
+    public init(
+        id: Int64,
+        agentID: Int64,
+        status: ReviewStatus,
+        trigger: ReviewTrigger,
+        openedBy: String,
+        openedAt: Date,
+        dueAt: Date,
+        evidence: ReviewEvidence,
+        decision: ReviewDecision?,
+        escalatedAt: Date?,
+        suspendedAt: Date?
+    ) {
         self.id = id
         self.agentID = agentID
         self.status = status

@@ -26,6 +26,7 @@ public enum ReviewConsequences {
     public static func afterDecision(_ decision: ReviewDecisionKind, agent: AgentFields, at now: Date, policy: ReviewPolicy) -> AfterDecision {
         AfterDecision(
             nextReviewDue: ReviewSchedule.nextDue(after: now, tier: agent.riskTier, override: agent.reviewIntervalDays, policy: policy),
-            suspend: decision == .revoke && agent.status != .retired)
+            suspend: decision == .revoke && agent.status != .retired
+        )
     }
 }

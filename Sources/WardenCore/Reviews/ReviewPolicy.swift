@@ -44,8 +44,13 @@ public struct ReviewPolicy: Sendable, Hashable, Codable {
     public var escalateAfterDays: Int
     public var noResponse: NoResponseAction
 
-    public init(intervalDays: TierIntervals, reminderOffsetsDays: [Int], overdueRepeatDays: Int, escalateAfterDays: Int,
-                noResponse: NoResponseAction) {
+    public init(
+        intervalDays: TierIntervals,
+        reminderOffsetsDays: [Int],
+        overdueRepeatDays: Int,
+        escalateAfterDays: Int,
+        noResponse: NoResponseAction
+    ) {
         self.intervalDays = intervalDays
         self.reminderOffsetsDays = reminderOffsetsDays
         self.overdueRepeatDays = overdueRepeatDays
@@ -56,14 +61,20 @@ public struct ReviewPolicy: Sendable, Hashable, Codable {
     /// FedRAMP asks for quarterly review of privileged accounts; critical agents are reviewed monthly.
     public static let `default` = ReviewPolicy(
         intervalDays: TierIntervals(critical: 30, high: 90, medium: 180, low: 365),
-        reminderOffsetsDays: [14, 7, 3, 1, 0], overdueRepeatDays: 1, escalateAfterDays: 7, noResponse: .noChange)
+        reminderOffsetsDays: [14, 7, 3, 1, 0],
+        overdueRepeatDays: 1,
+        escalateAfterDays: 7,
+        noResponse: .noChange
+    )
 
     public static let maxIntervalDays = 3650
 
     public func validate() throws(ValidationError) {
         var issues = IssueCollector()
-        for (name, days) in [("critical", intervalDays.critical), ("high", intervalDays.high),
-                             ("medium", intervalDays.medium), ("low", intervalDays.low)]
+        for (name, days) in [
+            ("critical", intervalDays.critical), ("high", intervalDays.high),
+            ("medium", intervalDays.medium), ("low", intervalDays.low),
+        ]
         where !(1...Self.maxIntervalDays).contains(days) {
             issues.add("/intervalDays/\(name)", "must be between 1 and \(Self.maxIntervalDays) days")
         }

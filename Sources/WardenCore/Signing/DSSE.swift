@@ -155,7 +155,8 @@ public struct EnvelopeDecodingError: Error, Sendable, Equatable, CustomStringCon
             message = at.isEmpty ? "the \(document) must be a JSON object" : "the \(document)'s field \(at) must be \(kind(type))"
         case .dataCorrupted(let context):
             let at = path(context.codingPath)
-            message = at.isEmpty
+            message =
+                at.isEmpty
                 ? "the \(document) is not valid JSON"
                 : "the \(document)'s field \(at) \(context.debugDescription)"
         @unknown default:

@@ -100,7 +100,8 @@ public struct VerificationResult: Sendable, Hashable {
         }.joined(separator: ", ")
         let status = keyStatus.map { " (\($0.rawValue))" } ?? ""
         let p = statement.predicate
-        return "verified: signed by ed25519 key \(keyid)\(status); subject \(subjects); report \(p.reportId) for cluster \(p.cluster), verdict \(p.verdict), generated \(p.generatedAt)"
+        return
+            "verified: signed by ed25519 key \(keyid)\(status); subject \(subjects); report \(p.reportId) for cluster \(p.cluster), verdict \(p.verdict), generated \(p.generatedAt)"
     }
 }
 
@@ -111,7 +112,9 @@ public enum DSSEVerifier {
     /// are tried first (DSSE: it is an unauthenticated hint); a signature whose keyid names no
     /// trusted key is tried against every trusted key. One valid signature suffices.
     public static func verifySignatures(
-        envelope: DSSEEnvelope, keys: [VerificationKey], payloadType expected: String
+        envelope: DSSEEnvelope,
+        keys: [VerificationKey],
+        payloadType expected: String
     ) -> Result<VerificationKey, VerificationFailure> {
         guard !keys.isEmpty else { return .failure(.noKeys) }
         guard envelope.payloadType == expected else {
@@ -165,12 +168,18 @@ public enum DSSEVerifier {
             return .failure(.malformedPayload("it is not JSON"))
         }
         guard header.type == InTotoStatement.statementType else {
-            return .failure(.malformedPayload(
-                "its _type is \(header.type.map(VerificationFailure.quote) ?? "missing"), expected \(VerificationFailure.quote(InTotoStatement.statementType))"))
+            return .failure(
+                .malformedPayload(
+                    "its _type is \(header.type.map(VerificationFailure.quote) ?? "missing"), expected \(VerificationFailure.quote(InTotoStatement.statementType))"
+                )
+            )
         }
         guard header.predicateType == AttestationPredicate.predicateType else {
-            return .failure(.malformedPayload(
-                "its predicateType is \(header.predicateType.map(VerificationFailure.quote) ?? "missing"), expected \(VerificationFailure.quote(AttestationPredicate.predicateType))"))
+            return .failure(
+                .malformedPayload(
+                    "its predicateType is \(header.predicateType.map(VerificationFailure.quote) ?? "missing"), expected \(VerificationFailure.quote(AttestationPredicate.predicateType))"
+                )
+            )
         }
         let statement: InTotoStatement
         do {

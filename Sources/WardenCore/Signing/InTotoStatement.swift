@@ -23,8 +23,11 @@ public struct InTotoStatement: Codable, Sendable, Hashable {
     /// named `snapshot/<cluster>/<id>`, with the SHA-256 of its bytes.
     public init(predicate: AttestationPredicate, snapshotSHA256Hex: String) {
         self.init(
-            subject: [InTotoSubject(name: InTotoSubject.snapshotName(cluster: predicate.cluster, id: predicate.snapshot.id), sha256Hex: snapshotSHA256Hex)],
-            predicate: predicate)
+            subject: [
+                InTotoSubject(name: InTotoSubject.snapshotName(cluster: predicate.cluster, id: predicate.snapshot.id), sha256Hex: snapshotSHA256Hex)
+            ],
+            predicate: predicate
+        )
     }
 
     /// As `init(predicate:snapshotSHA256Hex:)`, hashing the snapshot bytes as uploaded
@@ -86,8 +89,14 @@ public struct AttestationPredicate: Codable, Sendable, Hashable {
     public var warden: WardenReference
 
     public init(
-        verdict: String, generatedAt: String, reportId: Int64, cluster: String, reportDigest: [String: String],
-        baselines: [BaselineReference], snapshot: SnapshotReference, warden: WardenReference = WardenReference()
+        verdict: String,
+        generatedAt: String,
+        reportId: Int64,
+        cluster: String,
+        reportDigest: [String: String],
+        baselines: [BaselineReference],
+        snapshot: SnapshotReference,
+        warden: WardenReference = WardenReference()
     ) {
         self.verdict = verdict
         self.generatedAt = generatedAt
@@ -101,13 +110,25 @@ public struct AttestationPredicate: Codable, Sendable, Hashable {
 
     /// Computes `reportDigest` from the report's canonical JSON bytes and formats the time.
     public init(
-        verdict: String, generatedAt: Date, reportId: Int64, cluster: String, reportCanonicalJSON: [UInt8],
-        baselines: [BaselineReference], snapshot: SnapshotReference, warden: WardenReference = WardenReference()
+        verdict: String,
+        generatedAt: Date,
+        reportId: Int64,
+        cluster: String,
+        reportCanonicalJSON: [UInt8],
+        baselines: [BaselineReference],
+        snapshot: SnapshotReference,
+        warden: WardenReference = WardenReference()
     ) {
         self.init(
-            verdict: verdict, generatedAt: RFC3339.string(from: generatedAt), reportId: reportId, cluster: cluster,
-            reportDigest: ["sha256": SHA256Digest.hex(reportCanonicalJSON)], baselines: baselines, snapshot: snapshot,
-            warden: warden)
+            verdict: verdict,
+            generatedAt: RFC3339.string(from: generatedAt),
+            reportId: reportId,
+            cluster: cluster,
+            reportDigest: ["sha256": SHA256Digest.hex(reportCanonicalJSON)],
+            baselines: baselines,
+            snapshot: snapshot,
+            warden: warden
+        )
     }
 
     /// One approved baseline the report compared against.

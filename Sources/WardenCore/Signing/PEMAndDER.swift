@@ -122,7 +122,7 @@ struct DERReader {
 
 /// Object identifiers Warden recognises, to say which algorithm a rejected key uses.
 enum KeyAlgorithmOID {
-    static let ed25519: [UInt8] = [0x2b, 0x65, 0x70] // 1.3.101.112
+    static let ed25519: [UInt8] = [0x2b, 0x65, 0x70]  // 1.3.101.112
 
     static func dotted(_ contents: [UInt8]) -> String {
         guard let first = contents.first else { return "(empty)" }

@@ -63,10 +63,18 @@ public enum StrictBase64 {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): values.append(c - UInt8(ascii: "A"))
             case UInt8(ascii: "a")...UInt8(ascii: "z"): values.append(c - UInt8(ascii: "a") + 26)
             case UInt8(ascii: "0")...UInt8(ascii: "9"): values.append(c - UInt8(ascii: "0") + 52)
-            case UInt8(ascii: "+"): sawStandard = true; values.append(62)
-            case UInt8(ascii: "/"): sawStandard = true; values.append(63)
-            case UInt8(ascii: "-"): sawURLSafe = true; values.append(62)
-            case UInt8(ascii: "_"): sawURLSafe = true; values.append(63)
+            case UInt8(ascii: "+"):
+                sawStandard = true
+                values.append(62)
+            case UInt8(ascii: "/"):
+                sawStandard = true
+                values.append(63)
+            case UInt8(ascii: "-"):
+                sawURLSafe = true
+                values.append(62)
+            case UInt8(ascii: "_"):
+                sawURLSafe = true
+                values.append(63)
             default: return nil
             }
         }

@@ -234,7 +234,8 @@ enum JSONStringDecoding {
         }
         func hex4(_ at: Int) -> UInt32? {
             guard at + 4 <= n, let a = hex(raw[at]), let b = hex(raw[at + 1]),
-                  let c = hex(raw[at + 2]), let d = hex(raw[at + 3]) else { return nil }
+                let c = hex(raw[at + 2]), let d = hex(raw[at + 3])
+            else { return nil }
             return (a << 12) | (b << 8) | (c << 4) | d
         }
         while i < n {
@@ -261,7 +262,8 @@ enum JSONStringDecoding {
                 i += 4
                 if (0xD800..<0xDC00).contains(u) {
                     if i + 6 <= n, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u"),
-                       let lo = hex4(i + 2), (0xDC00..<0xE000).contains(lo) {
+                        let lo = hex4(i + 2), (0xDC00..<0xE000).contains(lo)
+                    {
                         i += 6
                         appendScalar(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00))
                     } else {

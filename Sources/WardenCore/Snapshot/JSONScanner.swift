@@ -20,9 +20,15 @@ public struct JSONParseError: Error, Sendable, Hashable, Codable, CustomStringCo
 
     /// 1-based line and column (in bytes) of `offset` in `bytes`.
     public func lineAndColumn(in bytes: [UInt8]) -> (line: Int, column: Int) {
-        var line = 1, col = 1
+        var line = 1
+        var col = 1
         for b in bytes.prefix(offset) {
-            if b == 0x0A { line += 1; col = 1 } else { col += 1 }
+            if b == 0x0A {
+                line += 1
+                col = 1
+            } else {
+                col += 1
+            }
         }
         return (line, col)
     }
@@ -197,7 +203,10 @@ struct JSONScanner {
                     if i < n, base[i] == UInt8(ascii: "]") { throw error("trailing comma in array") }
                     continue
                 }
-                if c == UInt8(ascii: "]") { i += 1; break }
+                if c == UInt8(ascii: "]") {
+                    i += 1
+                    break
+                }
                 throw error("expected ',' or ']' in array, found \(Self.describe(c))")
             }
         }
@@ -231,7 +240,10 @@ struct JSONScanner {
                     i += 1
                     continue
                 }
-                if c == UInt8(ascii: "}") { i += 1; break }
+                if c == UInt8(ascii: "}") {
+                    i += 1
+                    break
+                }
                 throw error("expected ',' or '}' in object, found \(Self.describe(c))")
             }
         }
@@ -324,9 +336,10 @@ struct JSONScanner {
             // Fast path: 8 plain ASCII bytes at a time.
             while j + 8 <= n {
                 let x = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
-                let special = Self.hasByte(x, 0x22) | Self.hasByte(x, 0x5C)
-                    | ((x &- 0x2020_2020_2020_2020) & ~x & 0x8080_8080_8080_8080) // byte < 0x20
-                    | (x & 0x8080_8080_8080_8080) // non-ASCII
+                let special =
+                    Self.hasByte(x, 0x22) | Self.hasByte(x, 0x5C)
+                    | ((x &- 0x2020_2020_2020_2020) & ~x & 0x8080_8080_8080_8080)  // byte < 0x20
+                    | (x & 0x8080_8080_8080_8080)  // non-ASCII
                 if special != 0 { break }
                 j += 8
             }
@@ -338,12 +351,12 @@ struct JSONScanner {
                 guard j + 1 < n else { throw error("unterminated string", at: start - 1) }
                 switch base[j + 1] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     j += 2
                 case UInt8(ascii: "u"):
                     guard j + 6 <= n,
-                          JSONStringDecoding.hex(base[j + 2]) != nil, JSONStringDecoding.hex(base[j + 3]) != nil,
-                          JSONStringDecoding.hex(base[j + 4]) != nil, JSONStringDecoding.hex(base[j + 5]) != nil
+                        JSONStringDecoding.hex(base[j + 2]) != nil, JSONStringDecoding.hex(base[j + 3]) != nil,
+                        JSONStringDecoding.hex(base[j + 4]) != nil, JSONStringDecoding.hex(base[j + 5]) != nil
                     else { throw error("invalid \\u escape", at: j) }
                     j += 6
                 default:
@@ -380,7 +393,7 @@ struct JSONScanner {
             if j + 1 < n, (0xA0...0xBF).contains(base[j + 1]), cont(2) { return 3 }
         case 0xE1...0xEC, 0xEE...0xEF:
             if cont(1), cont(2) { return 3 }
-        case 0xED: // excludes UTF-16 surrogates
+        case 0xED:  // excludes UTF-16 surrogates
             if j + 1 < n, (0x80...0x9F).contains(base[j + 1]), cont(2) { return 3 }
         case 0xF0:
             if j + 1 < n, (0x90...0xBF).contains(base[j + 1]), cont(2), cont(3) { return 4 }

@@ -33,8 +33,15 @@ public struct SnapshotIssue: Sendable, Hashable, Codable, CustomStringConvertibl
     public var line: Int?
     public var message: String
 
-    public init(code: Code, itemIndex: Int? = nil, document: Int? = nil, pointer: String = "",
-                byteOffset: Int? = nil, line: Int? = nil, message: String) {
+    public init(
+        code: Code,
+        itemIndex: Int? = nil,
+        document: Int? = nil,
+        pointer: String = "",
+        byteOffset: Int? = nil,
+        line: Int? = nil,
+        message: String
+    ) {
         self.code = code
         self.itemIndex = itemIndex
         self.document = document
@@ -75,8 +82,12 @@ public struct SnapshotOptions: Sendable, Hashable {
     /// Maximum number of YAML nodes after alias expansion (nil: 10 per input byte + 100,000).
     public var maxYAMLNodes: Int?
 
-    public init(keptKinds: Set<String> = KubeKinds.defaultKeptKinds, maxIssues: Int = 100,
-                json: JSONParseOptions = .init(), maxYAMLNodes: Int? = nil) {
+    public init(
+        keptKinds: Set<String> = KubeKinds.defaultKeptKinds,
+        maxIssues: Int = 100,
+        json: JSONParseOptions = .init(),
+        maxYAMLNodes: Int? = nil
+    ) {
         self.keptKinds = keptKinds
         self.maxIssues = maxIssues
         self.json = json
@@ -97,8 +108,15 @@ public struct KubeObject: Sendable, Codable, Equatable, CustomStringConvertible 
     /// The whole object, compactly stored; use `body` for an owned tree.
     public let node: JSONNode
 
-    init(kind: String, apiVersion: String, name: String, namespace: String, labels: [String: String],
-         itemIndex: Int, node: JSONNode) {
+    init(
+        kind: String,
+        apiVersion: String,
+        name: String,
+        namespace: String,
+        labels: [String: String],
+        itemIndex: Int,
+        node: JSONNode
+    ) {
         self.kind = kind
         self.apiVersion = apiVersion
         self.name = name
@@ -165,8 +183,13 @@ public struct Snapshot: Sendable, Codable, Equatable {
     /// Number of items in the input.
     public var itemCount: Int
 
-    public init(format: Format = .json, rbac: RBACState = .init(), objects: [KubeObject] = [],
-                objectCounts: [String: Int] = [:], itemCount: Int = 0) {
+    public init(
+        format: Format = .json,
+        rbac: RBACState = .init(),
+        objects: [KubeObject] = [],
+        objectCounts: [String: Int] = [:],
+        itemCount: Int = 0
+    ) {
         self.format = format
         self.rbac = rbac
         self.objects = objects

@@ -87,8 +87,16 @@ public struct SnapshotParser: Sendable {
             } catch {
                 sc.discard()
                 let (line, _) = error.lineAndColumn(in: bytes)
-                return .failure(SnapshotError(SnapshotIssue(
-                    code: .invalidJSON, byteOffset: error.offset, line: line, message: error.message)))
+                return .failure(
+                    SnapshotError(
+                        SnapshotIssue(
+                            code: .invalidJSON,
+                            byteOffset: error.offset,
+                            line: line,
+                            message: error.message
+                        )
+                    )
+                )
             }
             return .success((sc.finish(), sc.longs))
         }
@@ -102,11 +110,23 @@ public struct SnapshotParser: Sendable {
         }
         let doc = JSONDocument(bytes: bytes, storage: storage, longs: longs)
         let objects = builder.kept.map {
-            KubeObject(kind: $0.kind, apiVersion: $0.apiVersion, name: $0.name, namespace: $0.namespace,
-                       labels: $0.labels, itemIndex: $0.index, node: JSONNode(document: doc, index: $0.root))
+            KubeObject(
+                kind: $0.kind,
+                apiVersion: $0.apiVersion,
+                name: $0.name,
+                namespace: $0.namespace,
+                labels: $0.labels,
+                itemIndex: $0.index,
+                node: JSONNode(document: doc, index: $0.root)
+            )
         }
-        return Snapshot(format: origins == nil ? .json : .yaml, rbac: builder.rbac, objects: objects,
-                        objectCounts: builder.counts, itemCount: builder.itemCount)
+        return Snapshot(
+            format: origins == nil ? .json : .yaml,
+            rbac: builder.rbac,
+            objects: objects,
+            objectCounts: builder.counts,
+            itemCount: builder.itemCount
+        )
     }
 }
 
@@ -146,7 +166,10 @@ extension JSONScanner {
                 if i < n, base[i] == UInt8(ascii: "]") { throw error("trailing comma in array") }
                 continue
             }
-            if c == UInt8(ascii: "]") { i += 1; return kept }
+            if c == UInt8(ascii: "]") {
+                i += 1
+                return kept
+            }
             throw error("expected ',' or ']' in array, found \(Self.describe(c))")
         }
     }
@@ -177,7 +200,8 @@ extension JSONScanner {
                 }
                 try parseString()
                 let keyWord = tape[tapeCount - 1]
-                let isItemsKey = Tape.tag(keyWord) == Tape.string && Tape.length(keyWord) == 5
+                let isItemsKey =
+                    Tape.tag(keyWord) == Tape.string && Tape.length(keyWord) == 5
                     && memcmp(base + Tape.offset(keyWord), "items", 5) == 0
                 skipWS()
                 guard i < n, base[i] == UInt8(ascii: ":") else { throw error("expected ':' after object key") }
@@ -197,8 +221,14 @@ extension JSONScanner {
                 skipWS()
                 guard i < n else { throw error("unexpected end of input in object") }
                 let c = base[i]
-                if c == UInt8(ascii: ",") { i += 1; continue }
-                if c == UInt8(ascii: "}") { i += 1; break }
+                if c == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
+                if c == UInt8(ascii: "}") {
+                    i += 1
+                    break
+                }
                 throw error("expected ',' or '}' in object, found \(Self.describe(c))")
             }
         }
@@ -300,8 +330,16 @@ final class SnapshotBuilder {
         guard issues.count < options.maxIssues else { return }
         if let origins, ctx.index < origins.count {
             let o = origins[ctx.index]
-            issues.append(SnapshotIssue(code: code, itemIndex: ctx.index, document: o.document,
-                                        pointer: o.pointerPrefix + path, line: o.line, message: message))
+            issues.append(
+                SnapshotIssue(
+                    code: code,
+                    itemIndex: ctx.index,
+                    document: o.document,
+                    pointer: o.pointerPrefix + path,
+                    line: o.line,
+                    message: message
+                )
+            )
             return
         }
         let prefix: String
@@ -310,15 +348,23 @@ final class SnapshotBuilder {
         case .topArray: prefix = "/\(ctx.index)"
         case .items: prefix = "/items/\(ctx.index)"
         }
-        issues.append(SnapshotIssue(code: code, itemIndex: ctx.prefix == .root ? 0 : ctx.index,
-                                    pointer: prefix + path, byteOffset: origins == nil ? offset : nil, message: message))
+        issues.append(
+            SnapshotIssue(
+                code: code,
+                itemIndex: ctx.prefix == .root ? 0 : ctx.index,
+                pointer: prefix + path,
+                byteOffset: origins == nil ? offset : nil,
+                message: message
+            )
+        )
     }
 
     // MARK: Items
 
     func considerListItem(_ v: TapeView, root: Int, index: Int) -> Bool {
         if Tape.tag(v.word(root)) == Tape.object,
-           v.member(root, static: "kind") == nil || v.member(root, static: "apiVersion") == nil {
+            v.member(root, static: "kind") == nil || v.member(root, static: "apiVersion") == nil
+        {
             deferred.append((root, index))
             return true
         }
@@ -329,8 +375,14 @@ final class SnapshotBuilder {
         var inferredKind: String? = nil
         if let k = listKind, k != "List", bytesHasSuffix(k, "List") { inferredKind = String(k.dropLast(4)) }
         for (root, index) in deferred {
-            _ = consider(v, root: root, index: index, prefix: .items,
-                         inferredKind: inferredKind, inferredAPIVersion: inferredKind == nil ? nil : listAPIVersion)
+            _ = consider(
+                v,
+                root: root,
+                index: index,
+                prefix: .items,
+                inferredKind: inferredKind,
+                inferredAPIVersion: inferredKind == nil ? nil : listAPIVersion
+            )
         }
         deferred = []
         kept.sort { $0.index < $1.index }
@@ -352,8 +404,14 @@ final class SnapshotBuilder {
     }
 
     /// Examines one item. Returns whether to keep it on the tape.
-    func consider(_ v: TapeView, root: Int, index: Int, prefix: Prefix,
-                  inferredKind: String? = nil, inferredAPIVersion: String? = nil) -> Bool {
+    func consider(
+        _ v: TapeView,
+        root: Int,
+        index: Int,
+        prefix: Prefix,
+        inferredKind: String? = nil,
+        inferredAPIVersion: String? = nil
+    ) -> Bool {
         itemCount += 1
         let ctx = Context(index: index, prefix: prefix)
         guard Tape.tag(v.word(root)) == Tape.object else {
@@ -413,8 +471,17 @@ final class SnapshotBuilder {
         guard KubeKinds.isKept(kind: kind, group: group, kept: options.keptKinds) else { return false }
         let labels = stringMap(v, meta, "labels", ctx, "/metadata/labels")
         if issues.count != errorsBefore { return false }
-        kept.append(KeptItem(root: root, index: index, kind: kind, apiVersion: apiVersion, name: name,
-                             namespace: namespace, labels: labels))
+        kept.append(
+            KeptItem(
+                root: root,
+                index: index,
+                kind: kind,
+                apiVersion: apiVersion,
+                name: name,
+                namespace: namespace,
+                labels: labels
+            )
+        )
         return true
     }
 
@@ -442,8 +509,14 @@ final class SnapshotBuilder {
         return out
     }
 
-    func stringMap(_ v: TapeView, _ obj: Int, _ key: StaticString, _ ctx: Context, _ path: @autoclosure () -> String,
-                   skipping skipKey: StaticString? = nil) -> [String: String] {
+    func stringMap(
+        _ v: TapeView,
+        _ obj: Int,
+        _ key: StaticString,
+        _ ctx: Context,
+        _ path: @autoclosure () -> String,
+        skipping skipKey: StaticString? = nil
+    ) -> [String: String] {
         guard let m = v.member(obj, static: key) else { return [:] }
         let w = v.word(m)
         if Tape.tag(w) == Tape.null { return [:] }
@@ -500,12 +573,15 @@ final class SnapshotBuilder {
         out.reserveCapacity(elems.count)
         for (k, r) in v.elements(m).enumerated() where Tape.tag(v.word(r)) == Tape.object {
             let p = "/rules/\(k)"
-            out.append(PolicyRule(
-                verbs: stringArray(v, r, "verbs", ctx, p + "/verbs"),
-                apiGroups: stringArray(v, r, "apiGroups", ctx, p + "/apiGroups"),
-                resources: stringArray(v, r, "resources", ctx, p + "/resources"),
-                resourceNames: stringArray(v, r, "resourceNames", ctx, p + "/resourceNames"),
-                nonResourceURLs: stringArray(v, r, "nonResourceURLs", ctx, p + "/nonResourceURLs")))
+            out.append(
+                PolicyRule(
+                    verbs: stringArray(v, r, "verbs", ctx, p + "/verbs"),
+                    apiGroups: stringArray(v, r, "apiGroups", ctx, p + "/apiGroups"),
+                    resources: stringArray(v, r, "resources", ctx, p + "/resources"),
+                    resourceNames: stringArray(v, r, "resourceNames", ctx, p + "/resourceNames"),
+                    nonResourceURLs: stringArray(v, r, "nonResourceURLs", ctx, p + "/nonResourceURLs")
+                )
+            )
         }
         return out
     }
@@ -569,8 +645,13 @@ final class SnapshotBuilder {
                 let pe = p + "/matchExpressions/\(e)"
                 let key = stringMember(v, x, "key", ctx, pe + "/key") ?? ""
                 let op = stringMember(v, x, "operator", ctx, pe + "/operator") ?? ""
-                exprs.append(LabelSelectorRequirement(key: key, operator: op,
-                                                      values: stringArray(v, x, "values", ctx, pe + "/values")))
+                exprs.append(
+                    LabelSelectorRequirement(
+                        key: key,
+                        operator: op,
+                        values: stringArray(v, x, "values", ctx, pe + "/values")
+                    )
+                )
             }
             selectors.append(LabelSelector(matchLabels: labels, matchExpressions: exprs))
         }
@@ -593,20 +674,42 @@ final class SnapshotBuilder {
             let r = rules(v, root, ctx)
             let agg = aggregationRule(v, root, ctx)
             if issues.count == before {
-                rbac.clusterRoles.append(ClusterRole(name: name, labels: labels, annotations: annotations,
-                                                     rules: r, aggregationRule: agg))
+                rbac.clusterRoles.append(
+                    ClusterRole(
+                        name: name,
+                        labels: labels,
+                        annotations: annotations,
+                        rules: r,
+                        aggregationRule: agg
+                    )
+                )
             }
         case "RoleBinding":
             let s = subjects(v, root, ctx)
             if let ref = roleRef(v, root, ctx), issues.count == before {
-                rbac.roleBindings.append(RoleBinding(name: name, namespace: namespace, labels: labels,
-                                                     annotations: annotations, subjects: s, roleRef: ref))
+                rbac.roleBindings.append(
+                    RoleBinding(
+                        name: name,
+                        namespace: namespace,
+                        labels: labels,
+                        annotations: annotations,
+                        subjects: s,
+                        roleRef: ref
+                    )
+                )
             }
         default:
             let s = subjects(v, root, ctx)
             if let ref = roleRef(v, root, ctx), issues.count == before {
-                rbac.clusterRoleBindings.append(ClusterRoleBinding(name: name, labels: labels, annotations: annotations,
-                                                                   subjects: s, roleRef: ref))
+                rbac.clusterRoleBindings.append(
+                    ClusterRoleBinding(
+                        name: name,
+                        labels: labels,
+                        annotations: annotations,
+                        subjects: s,
+                        roleRef: ref
+                    )
+                )
             }
         }
     }

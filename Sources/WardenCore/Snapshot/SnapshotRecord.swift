@@ -12,7 +12,16 @@ public struct SnapshotRecord: Sendable, Hashable, Codable {
     public var createdAt: Date
     public var createdBy: String
 
-    public init(id: Int64, cluster: String, digest: String, mediaType: String, objectCounts: [String: Int], sizeBytes: Int64, createdAt: Date, createdBy: String) {
+    public init(
+        id: Int64,
+        cluster: String,
+        digest: String,
+        mediaType: String,
+        objectCounts: [String: Int],
+        sizeBytes: Int64,
+        createdAt: Date,
+        createdBy: String
+    ) {
         self.id = id
         self.cluster = cluster
         self.digest = digest

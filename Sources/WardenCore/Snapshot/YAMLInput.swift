@@ -41,14 +41,22 @@ extension SnapshotParser {
             do {
                 value = try YAMLToJSON.convert(node, path: "")
             } catch {
-                issues.append(SnapshotIssue(code: .invalidYAML, itemIndex: items.count, document: d, pointer: error.pointer,
-                                            line: error.line, message: error.message))
+                issues.append(
+                    SnapshotIssue(
+                        code: .invalidYAML,
+                        itemIndex: items.count,
+                        document: d,
+                        pointer: error.pointer,
+                        line: error.line,
+                        message: error.message
+                    )
+                )
                 continue
             }
             let line = node.mark.map { $0.line }
             switch value {
             case .null:
-                continue // empty document
+                continue  // empty document
             case .object(let o):
                 if let kind = o["kind"]?.stringValue, bytesHasSuffix(kind, "List"), case .array(let list)? = o["items"] {
                     let itemKind = kind == "List" ? nil : String(kind.dropLast(4))
@@ -59,16 +67,29 @@ extension SnapshotParser {
                             item = .object(io)
                         }
                         items.append(item)
-                        origins.append(ItemOrigin(document: d, pointerPrefix: "/items/\(j)",
-                                                  line: Self.itemLine(node, j) ?? line))
+                        origins.append(
+                            ItemOrigin(
+                                document: d,
+                                pointerPrefix: "/items/\(j)",
+                                line: Self.itemLine(node, j) ?? line
+                            )
+                        )
                     }
                 } else {
                     items.append(value)
                     origins.append(ItemOrigin(document: d, pointerPrefix: "", line: line))
                 }
             default:
-                issues.append(SnapshotIssue(code: .notAnObject, itemIndex: items.count, document: d, pointer: "",
-                                            line: line, message: "YAML document is not a mapping"))
+                issues.append(
+                    SnapshotIssue(
+                        code: .notAnObject,
+                        itemIndex: items.count,
+                        document: d,
+                        pointer: "",
+                        line: line,
+                        message: "YAML document is not a mapping"
+                    )
+                )
             }
         }
         if !issues.isEmpty { throw SnapshotError(issues: Array(issues.prefix(options.maxIssues))) }
@@ -182,9 +203,11 @@ enum YAMLExpansionCheck {
                 }
                 if total > maxNodes {
                     return SnapshotIssue(
-                        code: .yamlTooComplex, document: max(document, 0),
+                        code: .yamlTooComplex,
+                        document: max(document, 0),
                         line: Int(parser.mark.line) + 1,
-                        message: "YAML expands to more than \(maxNodes) nodes (\(aliases) aliases so far); refusing (billion laughs?)")
+                        message: "YAML expands to more than \(maxNodes) nodes (\(aliases) aliases so far); refusing (billion laughs?)"
+                    )
                 }
             }
         }
@@ -221,8 +244,11 @@ enum YAMLToJSON {
                 }
                 let key = ks.string
                 if out[key] != nil {
-                    throw YAMLConversionError(pointer: path + "/" + snapshotPointerToken(key), line: k.mark?.line,
-                                              message: "duplicate mapping key \"\(key)\"")
+                    throw YAMLConversionError(
+                        pointer: path + "/" + snapshotPointerToken(key),
+                        line: k.mark?.line,
+                        message: "duplicate mapping key \"\(key)\""
+                    )
                 }
                 out[key] = try convert(v, path: path + "/" + snapshotPointerToken(key))
             }
@@ -264,8 +290,11 @@ enum YAMLToJSON {
         case Tag.Name.float.rawValue:
             if let d = Double.construct(from: s) {
                 guard d.isFinite else {
-                    throw YAMLConversionError(pointer: path, line: s.mark?.line,
-                                              message: "\(s.string) cannot be represented in JSON")
+                    throw YAMLConversionError(
+                        pointer: path,
+                        line: s.mark?.line,
+                        message: "\(s.string) cannot be represented in JSON"
+                    )
                 }
                 return .double(d)
             }

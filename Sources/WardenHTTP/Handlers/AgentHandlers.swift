@@ -8,14 +8,23 @@ extension WardenAPI {
     func createAgent(_ input: Operations.CreateAgent.Input) async throws -> Operations.CreateAgent.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType("send application/json") }
         let fields = AgentFields(
-            name: body.name, cluster: body.cluster, namespace: body.namespace, serviceAccount: body.serviceAccount,
-            owner: body.owner, purpose: body.purpose, riskTier: RiskTier(body.riskTier),
+            name: body.name,
+            cluster: body.cluster,
+            namespace: body.namespace,
+            serviceAccount: body.serviceAccount,
+            owner: body.owner,
+            purpose: body.purpose,
+            riskTier: RiskTier(body.riskTier),
             status: body.status.map { $0 == .suspended ? .suspended : .active } ?? .active,
-            labels: body.labels?.additionalProperties ?? [:], escalationContact: body.escalationContact,
-            reviewIntervalDays: body.reviewIntervalDays, nextReviewDue: body.nextReviewDue)
+            labels: body.labels?.additionalProperties ?? [:],
+            escalationContact: body.escalationContact,
+            reviewIntervalDays: body.reviewIntervalDays,
+            nextReviewDue: body.nextReviewDue
+        )
         let agent = try await app.agents.register(fields, context: RequestScope.current.changeContext)
         return .created(
-            .init(headers: .init(location: "/v1/agents/\(agent.id)", eTag: agent.etag), body: .json(Self.schema(agent))))
+            .init(headers: .init(location: "/v1/agents/\(agent.id)", eTag: agent.etag), body: .json(Self.schema(agent)))
+        )
     }
 
     func listAgents(_ input: Operations.ListAgents.Input) async throws -> Operations.ListAgents.Output {
@@ -30,8 +39,13 @@ extension WardenAPI {
             labels[String(item[..<equals])] = String(item[item.index(after: equals)...])
         }
         let filter = AgentStore.Filter(
-            cluster: query.cluster, namespace: query.namespace, owner: query.owner,
-            riskTier: query.riskTier.map(RiskTier.init), status: query.status.map(AgentStatus.init), labels: labels)
+            cluster: query.cluster,
+            namespace: query.namespace,
+            owner: query.owner,
+            riskTier: query.riskTier.map(RiskTier.init),
+            status: query.status.map(AgentStatus.init),
+            labels: labels
+        )
         let page = try await app.agents.list(filter, afterID: after, limit: limit + 1)
         let (items, next) = Cursor.page(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(Self.schema), nextCursor: next))))
@@ -49,14 +63,22 @@ extension WardenAPI {
         let version = try Self.expectedVersion(input.headers.ifMatch, id: input.path.id)
         let patch = try AgentPatch.parse(body.additionalProperties.value)
         let agent = try await app.agents.change(
-            id: input.path.id, expectedVersion: version, .patch(patch), context: RequestScope.current.changeContext)
+            id: input.path.id,
+            expectedVersion: version,
+            .patch(patch),
+            context: RequestScope.current.changeContext
+        )
         return .ok(.init(headers: .init(eTag: agent.etag), body: .json(Self.schema(agent))))
     }
 
     func retireAgent(_ input: Operations.RetireAgent.Input) async throws -> Operations.RetireAgent.Output {
         let version = try input.headers.ifMatch.map { try Self.expectedVersion($0, id: input.path.id) }
         let agent = try await app.agents.change(
-            id: input.path.id, expectedVersion: version ?? nil, .retire, context: RequestScope.current.changeContext)
+            id: input.path.id,
+            expectedVersion: version ?? nil,
+            .retire,
+            context: RequestScope.current.changeContext
+        )
         return .ok(.init(headers: .init(eTag: agent.etag), body: .json(Self.schema(agent))))
     }
 
@@ -88,19 +110,35 @@ extension WardenAPI {
                 case .revokingReviewer(let reviewer): ("the reviewer who revoked it", reviewer)
                 }
             return Problem(
-                status: .forbidden, slug: "four-eyes", title: "Four eyes are required",
-                detail: "review \(suspension.reviewID) suspended this agent \(cause), \(Self.sameAs(reactivator, name, why))so someone other than \(role), \(name), must reactivate it")
+                status: .forbidden,
+                slug: "four-eyes",
+                title: "Four eyes are required",
+                detail:
+                    "review \(suspension.reviewID) suspended this agent \(cause), \(Self.sameAs(reactivator, name, why))so someone other than \(role), \(name), must reactivate it"
+            )
         }
     }
 
     static func schema(_ agent: Agent) -> Components.Schemas.Agent {
         let f = agent.fields
         return .init(
-            id: agent.id, name: f.name, cluster: f.cluster, namespace: f.namespace, serviceAccount: f.serviceAccount,
-            owner: f.owner, purpose: f.purpose, riskTier: .init(f.riskTier), status: .init(f.status),
-            labels: .init(additionalProperties: f.labels), escalationContact: f.escalationContact,
-            reviewIntervalDays: f.reviewIntervalDays, nextReviewDue: f.nextReviewDue, createdAt: agent.createdAt, updatedAt: agent.updatedAt,
-            version: agent.version)
+            id: agent.id,
+            name: f.name,
+            cluster: f.cluster,
+            namespace: f.namespace,
+            serviceAccount: f.serviceAccount,
+            owner: f.owner,
+            purpose: f.purpose,
+            riskTier: .init(f.riskTier),
+            status: .init(f.status),
+            labels: .init(additionalProperties: f.labels),
+            escalationContact: f.escalationContact,
+            reviewIntervalDays: f.reviewIntervalDays,
+            nextReviewDue: f.nextReviewDue,
+            createdAt: agent.createdAt,
+            updatedAt: agent.updatedAt,
+            version: agent.version
+        )
     }
 }
 

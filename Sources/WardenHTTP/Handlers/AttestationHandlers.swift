@@ -40,7 +40,9 @@ extension WardenAPI {
     }
 
     /// The best of the formats the client accepts, by quality, JSON winning ties.
-    static func attestationFormat(_ accept: [AcceptHeaderContentType<Operations.GetAttestation.AcceptableContentType>])
+    static func attestationFormat(
+        _ accept: [AcceptHeaderContentType<Operations.GetAttestation.AcceptableContentType>]
+    )
         -> Operations.GetAttestation.AcceptableContentType
     {
         let order: [Operations.GetAttestation.AcceptableContentType] = [.json, .html, .textMarkdown, .csv, .applicationSarifJson]
@@ -79,12 +81,20 @@ extension WardenAPI {
             .init(
                 body: .json(
                     .init(
-                        verified: result.verified, keyid: result.keyid, keyStatus: result.keyStatus.flatMap { .init(rawValue: $0.rawValue) },
-                        reason: result.reason, predicateType: result.statement?.predicateType,
+                        verified: result.verified,
+                        keyid: result.keyid,
+                        keyStatus: result.keyStatus.flatMap { .init(rawValue: $0.rawValue) },
+                        reason: result.reason,
+                        predicateType: result.statement?.predicateType,
                         subject: result.statement?.subject.map { .init(name: $0.name, digest: .init(additionalProperties: $0.digest)) },
-                        verdict: result.statement?.predicate.verdict, reportId: result.statement?.predicate.reportId,
+                        verdict: result.statement?.predicate.verdict,
+                        reportId: result.statement?.predicate.reportId,
                         reportDigest: result.statement?.predicate.reportDigest["sha256"].map { "sha256:" + $0 },
-                        matchesStoredReport: matches))))
+                        matchesStoredReport: matches
+                    )
+                )
+            )
+        )
     }
 
     func listAttestationKeys(_ input: Operations.ListAttestationKeys.Input) async throws -> Operations.ListAttestationKeys.Output {
@@ -95,16 +105,30 @@ extension WardenAPI {
                     .init(
                         items: keys.map {
                             .init(keyid: $0.keyid, algorithm: .ed25519, status: $0.status == .active ? .active : .retired, pem: $0.pem, hex: $0.hex)
-                        }))))
+                        }
+                    )
+                )
+            )
+        )
     }
 
     static func schema(_ record: AttestationRecord) -> Components.Schemas.Attestation {
-        let overview = record.overview, f = overview.findings
+        let overview = record.overview
+        let f = overview.findings
         return .init(
-            id: record.id, cluster: record.cluster, snapshotId: record.snapshotID, snapshotDigest: record.snapshotDigest,
-            verdict: overview.verdict == .compliant ? .compliant : .nonCompliant, reasons: overview.reasons,
+            id: record.id,
+            cluster: record.cluster,
+            snapshotId: record.snapshotID,
+            snapshotDigest: record.snapshotDigest,
+            verdict: overview.verdict == .compliant ? .compliant : .nonCompliant,
+            reasons: overview.reasons,
             findings: .init(critical: f.critical, high: f.high, medium: f.medium, low: f.low, info: f.info),
-            agents: overview.agents, nonCompliantAgents: overview.nonCompliantAgents, reportDigest: record.reportDigest,
-            keyid: record.keyid, createdAt: record.createdAt, createdBy: record.createdBy)
+            agents: overview.agents,
+            nonCompliantAgents: overview.nonCompliantAgents,
+            reportDigest: record.reportDigest,
+            keyid: record.keyid,
+            createdAt: record.createdAt,
+            createdBy: record.createdBy
+        )
     }
 }

@@ -28,13 +28,25 @@ extension WardenAPI {
         return .ok(
             .init(
                 body: .json(
-                    .init(valid: result.isValid, events: result.checked, firstBrokenId: result.firstBrokenID, detail: result.problem))))
+                    .init(valid: result.isValid, events: result.checked, firstBrokenId: result.firstBrokenID, detail: result.problem)
+                )
+            )
+        )
     }
 
     static func schema(_ event: AuditEvent) -> Components.Schemas.AuditEvent {
         .init(
-            id: event.id, at: event.at, actor: event.actor, tokenId: event.tokenID, action: event.action,
-            targetType: event.targetType, targetId: event.targetID, requestId: event.requestID,
-            stateDigest: event.stateDigest, previousHash: event.previousHash, hash: event.hash)
+            id: event.id,
+            at: event.at,
+            actor: event.actor,
+            tokenId: event.tokenID,
+            action: event.action,
+            targetType: event.targetType,
+            targetId: event.targetID,
+            requestId: event.requestID,
+            stateDigest: event.stateDigest,
+            previousHash: event.previousHash,
+            hash: event.hash
+        )
     }
 }

@@ -27,9 +27,14 @@ extension WardenAPI {
         let record = try await app.guardrails.createException(
             agentID: input.path.id,
             .init(
-                ruleID: body.ruleId, objectScope: body.objectScope, fieldScope: body.fieldScope, justification: body.justification,
-                expiresAt: body.expiresAt),
-            context: RequestScope.current.changeContext)
+                ruleID: body.ruleId,
+                objectScope: body.objectScope,
+                fieldScope: body.fieldScope,
+                justification: body.justification,
+                expiresAt: body.expiresAt
+            ),
+            context: RequestScope.current.changeContext
+        )
         return .created(.init(body: .json(Self.schema(record, now: now))))
     }
 
@@ -41,7 +46,10 @@ extension WardenAPI {
 
     func revokeException(_ input: Operations.RevokeException.Input) async throws -> Operations.RevokeException.Output {
         let record = try await app.guardrails.revokeException(
-            agentID: input.path.id, id: input.path.exceptionId, context: RequestScope.current.changeContext)
+            agentID: input.path.id,
+            id: input.path.exceptionId,
+            context: RequestScope.current.changeContext
+        )
         return .ok(.init(body: .json(Self.schema(record, now: now))))
     }
 
@@ -51,30 +59,56 @@ extension WardenAPI {
         return .init(
             findings: findings.map(Self.schema),
             summary: .init(
-                critical: count(.critical), high: count(.high), medium: count(.medium), low: count(.low),
-                excepted: findings.count - open.count))
+                critical: count(.critical),
+                high: count(.high),
+                medium: count(.medium),
+                low: count(.low),
+                excepted: findings.count - open.count
+            )
+        )
     }
 
     static func schema(_ record: GuardrailExceptionRecord, now: Date) -> Components.Schemas.GuardrailException {
         .init(
-            id: record.id, agentId: record.agentID, ruleId: record.ruleID, objectScope: record.objectScope, fieldScope: record.fieldScope,
-            justification: record.justification, expiresAt: record.expiresAt, createdBy: record.createdBy, createdAt: record.createdAt,
-            revokedBy: record.revokedBy, revokedAt: record.revokedAt, active: record.isActive(at: now))
+            id: record.id,
+            agentId: record.agentID,
+            ruleId: record.ruleID,
+            objectScope: record.objectScope,
+            fieldScope: record.fieldScope,
+            justification: record.justification,
+            expiresAt: record.expiresAt,
+            createdBy: record.createdBy,
+            createdAt: record.createdAt,
+            revokedBy: record.revokedBy,
+            revokedAt: record.revokedAt,
+            active: record.isActive(at: now)
+        )
     }
 
     static func schema(_ finding: Finding) -> Components.Schemas.Finding {
         .init(
-            ruleId: finding.ruleID, severity: .init(rawValue: finding.severity.rawValue)!, title: finding.title,
+            ruleId: finding.ruleID,
+            severity: .init(rawValue: finding.severity.rawValue)!,
+            title: finding.title,
             message: finding.message,
             object: finding.object.map { .init(kind: $0.kind, namespace: $0.namespace, name: $0.name) },
-            field: finding.field, location: finding.ruleLocation?.description, serviceAccounts: finding.serviceAccounts,
-            remediation: finding.remediation, excepted: finding.excepted, exceptionId: finding.exceptionID)
+            field: finding.field,
+            location: finding.ruleLocation?.description,
+            serviceAccounts: finding.serviceAccounts,
+            remediation: finding.remediation,
+            excepted: finding.excepted,
+            exceptionId: finding.exceptionID
+        )
     }
 
     static func schema(_ rule: GuardrailRule) -> Components.Schemas.GuardrailRule {
         .init(
-            id: rule.id, title: rule.title, severity: .init(rawValue: rule.severity.rawValue)!, checks: rule.checks,
+            id: rule.id,
+            title: rule.title,
+            severity: .init(rawValue: rule.severity.rawValue)!,
+            checks: rule.checks,
             remediation: rule.remediation,
-            references: .init(cis: rule.references.cis, kubescape: rule.references.kubescape, checkov: rule.references.checkov))
+            references: .init(cis: rule.references.cis, kubescape: rule.references.kubescape, checkov: rule.references.checkov)
+        )
     }
 }

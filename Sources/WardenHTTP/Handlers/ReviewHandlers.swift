@@ -13,10 +13,16 @@ extension WardenAPI {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType("send application/json") }
         let policy = ReviewPolicy(
             intervalDays: TierIntervals(
-                critical: body.intervalDays.critical, high: body.intervalDays.high, medium: body.intervalDays.medium,
-                low: body.intervalDays.low),
-            reminderOffsetsDays: body.reminderOffsetsDays, overdueRepeatDays: body.overdueRepeatDays,
-            escalateAfterDays: body.escalateAfterDays, noResponse: body.noResponse == .suspend ? .suspend : .noChange)
+                critical: body.intervalDays.critical,
+                high: body.intervalDays.high,
+                medium: body.intervalDays.medium,
+                low: body.intervalDays.low
+            ),
+            reminderOffsetsDays: body.reminderOffsetsDays,
+            overdueRepeatDays: body.overdueRepeatDays,
+            escalateAfterDays: body.escalateAfterDays,
+            noResponse: body.noResponse == .suspend ? .suspend : .noChange
+        )
         let stored = try await app.reviews.setPolicy(policy, context: RequestScope.current.changeContext)
         return .ok(.init(body: .json(Self.schema(stored))))
     }
@@ -29,8 +35,10 @@ extension WardenAPI {
     func listReviews(_ input: Operations.ListReviews.Input) async throws -> Operations.ListReviews.Output {
         let query = input.query
         let filter = ReviewStore.Filter(
-            status: query.status.flatMap { ReviewStore.StatusFilter(rawValue: $0.rawValue) }, agentID: query.agentId,
-            reviewer: query.reviewer)
+            status: query.status.flatMap { ReviewStore.StatusFilter(rawValue: $0.rawValue) },
+            agentID: query.agentId,
+            reviewer: query.reviewer
+        )
         let now = self.now
         if Self.prefersCSV(input.headers.accept) {
             return .ok(.init(body: .csv(HTTPBody(try await app.reviews.historyCSV(filter, now: now)))))
@@ -53,11 +61,16 @@ extension WardenAPI {
             BaselineContent(
                 grants: proposed.grants.map { BaselineGrant(namespace: $0.namespace, rules: $0.rules.map(Self.policyRule)) },
                 expectations: Self.expectations(podSecurity: proposed.podSecurity, egress: proposed.egress),
-                justification: proposed.justification)
+                justification: proposed.justification
+            )
         }
         let review = try await app.reviews.decide(
-            reviewID: input.path.reviewId, decision: decision, notes: body.notes, baseline: baseline,
-            context: RequestScope.current.changeContext)
+            reviewID: input.path.reviewId,
+            decision: decision,
+            notes: body.notes,
+            baseline: baseline,
+            context: RequestScope.current.changeContext
+        )
         return .ok(.init(body: .json(Self.schema(review, now: now))))
     }
 
@@ -67,8 +80,11 @@ extension WardenAPI {
             return .conflict("this review was decided (\(decision.rawValue)); a decision never changes, open a new review instead")
         case .reviewerIsOwner(let reviewer, let owner, let why):
             return Problem(
-                status: .forbidden, slug: "four-eyes", title: "Four eyes are required",
-                detail: "\(owner) owns this agent, \(Self.sameAs(reviewer, owner, why))so someone else must review it")
+                status: .forbidden,
+                slug: "four-eyes",
+                title: "Four eyes are required",
+                detail: "\(owner) owns this agent, \(Self.sameAs(reviewer, owner, why))so someone else must review it"
+            )
         }
     }
 
@@ -84,37 +100,63 @@ extension WardenAPI {
     static func schema(_ policy: ReviewPolicy) -> Components.Schemas.ReviewPolicy {
         .init(
             intervalDays: .init(
-                critical: policy.intervalDays.critical, high: policy.intervalDays.high, medium: policy.intervalDays.medium,
-                low: policy.intervalDays.low),
-            reminderOffsetsDays: policy.reminderOffsetsDays, overdueRepeatDays: policy.overdueRepeatDays,
-            escalateAfterDays: policy.escalateAfterDays, noResponse: policy.noResponse == .suspend ? .suspend : .noChange)
+                critical: policy.intervalDays.critical,
+                high: policy.intervalDays.high,
+                medium: policy.intervalDays.medium,
+                low: policy.intervalDays.low
+            ),
+            reminderOffsetsDays: policy.reminderOffsetsDays,
+            overdueRepeatDays: policy.overdueRepeatDays,
+            escalateAfterDays: policy.escalateAfterDays,
+            noResponse: policy.noResponse == .suspend ? .suspend : .noChange
+        )
     }
 
     static func schema(_ review: Review, now: Date) -> Components.Schemas.Review {
         let evidence = review.evidence
         let permissions = evidence.effectivePermissions.map { p in
             Components.Schemas.Permissions(
-                user: p.user, groups: p.groups, implicitGroups: p.groups, clusterWide: p.clusterWide.map(Self.schema),
-                namespaces: p.namespaces.map { .init(namespace: $0.namespace, bindings: $0.bindings.map(Self.schema)) })
+                user: p.user,
+                groups: p.groups,
+                implicitGroups: p.groups,
+                clusterWide: p.clusterWide.map(Self.schema),
+                namespaces: p.namespaces.map { .init(namespace: $0.namespace, bindings: $0.bindings.map(Self.schema)) }
+            )
         }
         return .init(
-            id: review.id, agentId: review.agentID, status: review.status == .open ? .open : .completed,
-            overdue: review.isOverdue(at: now), trigger: review.trigger == .schedule ? .schedule : .onDemand,
-            openedBy: review.openedBy, openedAt: review.openedAt, dueAt: review.dueAt,
+            id: review.id,
+            agentId: review.agentID,
+            status: review.status == .open ? .open : .completed,
+            overdue: review.isOverdue(at: now),
+            trigger: review.trigger == .schedule ? .schedule : .onDemand,
+            openedBy: review.openedBy,
+            openedAt: review.openedAt,
+            dueAt: review.dueAt,
             evidence: .init(
                 baseline: evidence.baseline.map { b in
                     .init(
-                        version: b.version, digest: b.digest,
+                        version: b.version,
+                        digest: b.digest,
                         grants: b.content.grants.map { .init(namespace: $0.namespace, rules: $0.rules.map(Self.schema)) },
-                        justification: b.content.justification, approvedBy: b.decidedBy, approvedAt: b.decidedAt)
+                        justification: b.content.justification,
+                        approvedBy: b.decidedBy,
+                        approvedAt: b.decidedAt
+                    )
                 },
                 snapshot: evidence.snapshot.map { .init(id: $0.id, digest: $0.digest, uploadedAt: $0.uploadedAt) },
-                permissions: permissions),
+                permissions: permissions
+            ),
             decision: review.decision.map { d in
                 .init(
-                    decision: .init(rawValue: d.decision.rawValue) ?? .certify, reviewer: d.reviewer, notes: d.notes, decidedAt: d.decidedAt,
-                    proposedBaselineVersion: d.proposedBaselineVersion)
+                    decision: .init(rawValue: d.decision.rawValue) ?? .certify,
+                    reviewer: d.reviewer,
+                    notes: d.notes,
+                    decidedAt: d.decidedAt,
+                    proposedBaselineVersion: d.proposedBaselineVersion
+                )
             },
-            escalatedAt: review.escalatedAt, suspendedAt: review.suspendedAt)
+            escalatedAt: review.escalatedAt,
+            suspendedAt: review.suspendedAt
+        )
     }
 }

@@ -14,7 +14,10 @@ extension WardenAPI {
             throw Problem.badRequest("the body is required: the output of kubectl get ... -o json, or YAML documents")
         }
         let upload = Snapshots.Upload(
-            cluster: cluster, mediaType: try Self.snapshotMediaType(raw.contentType), gzipped: try Self.isGzipped(raw.contentEncoding))
+            cluster: cluster,
+            mediaType: try Self.snapshotMediaType(raw.contentType),
+            gzipped: try Self.isGzipped(raw.contentEncoding)
+        )
         let record: SnapshotRecord
         do {
             record = try await app.snapshots.upload(upload, body: raw.bytes, by: principal, context: scope.changeContext)
@@ -74,8 +77,12 @@ extension WardenAPI {
     /// A parser's refusal as a problem that points at each item and field.
     static func problem(_ error: SnapshotError, slug: String, title: String) -> Problem {
         Problem(
-            status: .badRequest, slug: slug, title: title, detail: error.issues.prefix(3).map(\.description).joined(separator: "; "),
-            errors: error.issues.map { FieldIssue(pointer: Self.pointer(for: $0), detail: $0.message) })
+            status: .badRequest,
+            slug: slug,
+            title: title,
+            detail: error.issues.prefix(3).map(\.description).joined(separator: "; "),
+            errors: error.issues.map { FieldIssue(pointer: Self.pointer(for: $0), detail: $0.message) }
+        )
     }
 
     static func pointer(for issue: SnapshotIssue) -> String {
@@ -85,9 +92,14 @@ extension WardenAPI {
 
     static func schema(_ record: SnapshotRecord) -> Components.Schemas.Snapshot {
         .init(
-            id: record.id, cluster: record.cluster, digest: record.digest,
+            id: record.id,
+            cluster: record.cluster,
+            digest: record.digest,
             mediaType: record.mediaType == "application/yaml" ? .applicationYaml : .applicationJson,
-            objectCounts: .init(additionalProperties: record.objectCounts), sizeBytes: record.sizeBytes,
-            createdAt: record.createdAt, createdBy: record.createdBy)
+            objectCounts: .init(additionalProperties: record.objectCounts),
+            sizeBytes: record.sizeBytes,
+            createdAt: record.createdAt,
+            createdBy: record.createdBy
+        )
     }
 }

@@ -13,13 +13,18 @@ extension WardenAPI {
     func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType("send application/json") }
         let request = try TokenRequest(
-            name: body.name, role: TokenRole(rawValue: body.role.rawValue) ?? .auditor, clusters: body.clusters ?? [],
-            expiresInDays: body.expiresInDays)
+            name: body.name,
+            role: TokenRole(rawValue: body.role.rawValue) ?? .auditor,
+            clusters: body.clusters ?? [],
+            expiresInDays: body.expiresInDays
+        )
         let (secret, record) = try await app.access.issue(request, context: RequestScope.current.changeContext)
         return .created(
             .init(
                 headers: .init(location: "/v1/tokens/\(record.id)"),
-                body: .json(.init(token: secret.value, tokenInfo: Self.schema(record)))))
+                body: .json(.init(token: secret.value, tokenInfo: Self.schema(record)))
+            )
+        )
     }
 
     func listTokens(_ input: Operations.ListTokens.Input) async throws -> Operations.ListTokens.Output {
@@ -40,15 +45,27 @@ extension WardenAPI {
         case .taken(let name, let existing, let tokenID):
             let same = name == existing ? "" : ", the same name as '\(name)' once Unicode-normalised and case-folded"
             return Problem(
-                status: .conflict, slug: "name-taken", title: "The name belongs to someone else",
-                detail: "token \(tokenID), in use, is called '\(existing)'\(same); a token's name says which person it is, so only \(existing), or whoever made that token, may create another under it (or revoke token \(tokenID) first)")
+                status: .conflict,
+                slug: "name-taken",
+                title: "The name belongs to someone else",
+                detail:
+                    "token \(tokenID), in use, is called '\(existing)'\(same); a token's name says which person it is, so only \(existing), or whoever made that token, may create another under it (or revoke token \(tokenID) first)"
+            )
         }
     }
 
     static func schema(_ record: TokenRecord) -> Components.Schemas.Token {
         .init(
-            id: record.id, name: record.name, role: .init(rawValue: record.role.rawValue)!, clusters: record.clusters,
-            prefix: record.prefix, createdAt: record.createdAt, createdBy: record.createdBy, expiresAt: record.expiresAt,
-            revokedAt: record.revokedAt, lastUsedAt: record.lastUsedAt)
+            id: record.id,
+            name: record.name,
+            role: .init(rawValue: record.role.rawValue)!,
+            clusters: record.clusters,
+            prefix: record.prefix,
+            createdAt: record.createdAt,
+            createdBy: record.createdBy,
+            expiresAt: record.expiresAt,
+            revokedAt: record.revokedAt,
+            lastUsedAt: record.lastUsedAt
+        )
     }
 }

@@ -10,7 +10,10 @@ struct AuthMiddleware: ServerMiddleware {
     let access: AccessTokens
 
     func intercept(
-        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        _ request: HTTPRequest,
+        body: HTTPBody?,
+        metadata: ServerRequestMetadata,
+        operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         if AccessPolicy.anonymous.contains(operationID) {
@@ -25,7 +28,8 @@ struct AuthMiddleware: ServerMiddleware {
         }
         // HTTP's optional whitespace is spaces and tabs (RFC 9110 §5.6.3); Foundation's trimming
         // went through NSString and cost 1.5 % of the CPU of every authenticated request.
-        let credentials = parts[1], bytes = credentials.utf8
+        let credentials = parts[1]
+        let bytes = credentials.utf8
         let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
         let start = bytes.firstIndex { !isSpace($0) } ?? bytes.endIndex
         let end = bytes[start...].lastIndex { !isSpace($0) }.map(bytes.index(after:)) ?? start
@@ -36,7 +40,8 @@ struct AuthMiddleware: ServerMiddleware {
         if case .forbidden(let allowed) = AccessPolicy.decide(operation: operationID, role: principal.role) {
             let roles = allowed.map(\.rawValue).sorted().joined(separator: ", ")
             throw Problem.forbidden(
-                "a \(principal.role.rawValue) token may not call \(operationID)" + (roles.isEmpty ? "" : "; it needs one of: \(roles)"))
+                "a \(principal.role.rawValue) token may not call \(operationID)" + (roles.isEmpty ? "" : "; it needs one of: \(roles)")
+            )
         }
         var scope = RequestScope.current
         scope.principal = principal

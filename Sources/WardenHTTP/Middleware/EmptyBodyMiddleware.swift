@@ -7,7 +7,10 @@ import OpenAPIRuntime
 /// say it is missing rather than that it is malformed.
 struct EmptyBodyMiddleware: ServerMiddleware {
     func intercept(
-        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        _ request: HTTPRequest,
+        body: HTTPBody?,
+        metadata: ServerRequestMetadata,
+        operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         guard let body, [.post, .put, .patch, .delete].contains(request.method) else {

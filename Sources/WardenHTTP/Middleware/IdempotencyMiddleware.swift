@@ -14,7 +14,10 @@ struct IdempotencyMiddleware: ServerMiddleware {
     let store: IdempotencyStore
 
     func intercept(
-        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        _ request: HTTPRequest,
+        body: HTTPBody?,
+        metadata: ServerRequestMetadata,
+        operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         guard request.method == .post, let key = request.headerFields[Self.keyHeader] else {
@@ -38,8 +41,10 @@ struct IdempotencyMiddleware: ServerMiddleware {
             return (HTTPResponse(status: .init(code: stored.status), headerFields: headers), HTTPBody(stored.body))
         case .mismatch:
             throw Problem.unprocessable(
-                "idempotency-key-reused", "Idempotency-Key reused",
-                "this Idempotency-Key was used with a different request; use a new key for a new request")
+                "idempotency-key-reused",
+                "Idempotency-Key reused",
+                "this Idempotency-Key was used with a different request; use a new key for a new request"
+            )
         case .inProgress:
             throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry shortly")
         case .claimed:
@@ -55,17 +60,22 @@ struct IdempotencyMiddleware: ServerMiddleware {
                 if let value = response.headerFields[name] { kept[name.canonicalName] = value }
             }
             try await store.complete(
-                principal: principal, key: key,
-                response: .init(status: response.status.code, headers: kept, body: responseBytes))
+                principal: principal,
+                key: key,
+                response: .init(status: response.status.code, headers: kept, body: responseBytes)
+            )
         }
         return (response, HTTPBody(responseBytes))
     }
 
     /// Runs the request for real; a client error it throws is rendered here so that it is stored and replayed too.
     private func runFirst(
-        _ request: HTTPRequest, _ bytes: [UInt8], _ metadata: ServerRequestMetadata,
+        _ request: HTTPRequest,
+        _ bytes: [UInt8],
+        _ metadata: ServerRequestMetadata,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
-        principal: String, key: String
+        principal: String,
+        key: String
     ) async throws -> (HTTPResponse, [UInt8]) {
         do {
             let (head, responseBody) = try await next(request, HTTPBody(bytes), metadata)

@@ -8,7 +8,10 @@ struct ProblemMiddleware: ServerMiddleware {
     let logger: Logger
 
     func intercept(
-        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        _ request: HTTPRequest,
+        body: HTTPBody?,
+        metadata: ServerRequestMetadata,
+        operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         do {
@@ -18,7 +21,8 @@ struct ProblemMiddleware: ServerMiddleware {
             if problem.status == .internalServerError {
                 logger.error(
                     "operation failed",
-                    metadata: ["operation": "\(operationID)", "error": "\(Self.describe(error))", "request_id": "\(RequestScope.current.requestID)"])
+                    metadata: ["operation": "\(operationID)", "error": "\(Self.describe(error))", "request_id": "\(RequestScope.current.requestID)"]
+                )
             }
             return ProblemResponse.make(problem)
         }

@@ -17,7 +17,10 @@ struct RawBodyMiddleware: ServerMiddleware {
     let operations: Set<String>
 
     func intercept(
-        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        _ request: HTTPRequest,
+        body: HTTPBody?,
+        metadata: ServerRequestMetadata,
+        operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         guard operations.contains(operationID) else {
@@ -26,7 +29,10 @@ struct RawBodyMiddleware: ServerMiddleware {
         // Hummingbird already bounded the body by the endpoint's limit.
         let bytes: [UInt8] = if let body { try await [UInt8](collecting: body, upTo: .max) } else { [] }
         let raw = RawBody(
-            bytes: bytes, contentType: request.headerFields[.contentType], contentEncoding: request.headerFields[.contentEncoding])
+            bytes: bytes,
+            contentType: request.headerFields[.contentType],
+            contentEncoding: request.headerFields[.contentEncoding]
+        )
         var stripped = request
         stripped.headerFields[.contentType] = nil
         stripped.headerFields[.contentEncoding] = nil

@@ -54,7 +54,8 @@ struct RequestMiddleware<Context: RequestContext>: RouterMiddleware {
                 "request_id": "\(requestID)", "method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
                 "status": "\(response.status.code)",
                 "duration_ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000 + Double(elapsed.components.seconds) * 1000)",
-            ])
+            ]
+        )
         return response
     }
 

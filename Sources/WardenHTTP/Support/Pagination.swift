@@ -1,3 +1,4 @@
+import Foundation
 import WardenCore
 
 /// Opaque cursors: the last id of a page, base64url-encoded so clients do not build them by hand.
@@ -29,5 +30,3 @@ enum Cursor {
         return limit
     }
 }
-
-import Foundation

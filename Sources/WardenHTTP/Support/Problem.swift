@@ -25,20 +25,32 @@ struct Problem: Error, Sendable {
 
     static func validation(_ error: ValidationError) -> Problem {
         Problem(
-            status: .badRequest, slug: "validation", title: "The request has invalid fields",
-            detail: error.summary, errors: error.issues)
+            status: .badRequest,
+            slug: "validation",
+            title: "The request has invalid fields",
+            detail: error.summary,
+            errors: error.issues
+        )
     }
 
     static func invalidParameter(_ name: String, _ detail: String) -> Problem {
         Problem(
-            status: .badRequest, slug: "validation", title: "The request has invalid fields",
-            detail: "\(name): \(detail)", errors: [FieldIssue(pointer: name, detail: detail)])
+            status: .badRequest,
+            slug: "validation",
+            title: "The request has invalid fields",
+            detail: "\(name): \(detail)",
+            errors: [FieldIssue(pointer: name, detail: detail)]
+        )
     }
 
     static func unauthorized(_ detail: String) -> Problem {
         Problem(
-            status: .unauthorized, slug: "unauthorized", title: "Authentication is required", detail: detail,
-            headers: [.wwwAuthenticate: "Bearer realm=\"warden\""])
+            status: .unauthorized,
+            slug: "unauthorized",
+            title: "Authentication is required",
+            detail: detail,
+            headers: [.wwwAuthenticate: "Bearer realm=\"warden\""]
+        )
     }
 
     static func forbidden(_ detail: String) -> Problem {
@@ -59,15 +71,21 @@ struct Problem: Error, Sendable {
 
     static func preconditionFailed(current: String) -> Problem {
         Problem(
-            status: .preconditionFailed, slug: "precondition-failed", title: "The resource has changed",
+            status: .preconditionFailed,
+            slug: "precondition-failed",
+            title: "The resource has changed",
             detail: "If-Match does not match the current ETag \(current); fetch the resource again and reapply your change",
-            headers: [.eTag: current])
+            headers: [.eTag: current]
+        )
     }
 
     static func tooLarge(limit: Int) -> Problem {
         Problem(
-            status: .contentTooLarge, slug: "too-large", title: "The request body is too large",
-            detail: "the body exceeds the limit of \(limit) bytes for this endpoint")
+            status: .contentTooLarge,
+            slug: "too-large",
+            title: "The request body is too large",
+            detail: "the body exceeds the limit of \(limit) bytes for this endpoint"
+        )
     }
 
     static func unsupportedMediaType(_ detail: String) -> Problem {
@@ -80,8 +98,11 @@ struct Problem: Error, Sendable {
 
     static func internalError(requestID: String) -> Problem {
         Problem(
-            status: .internalServerError, slug: "internal", title: "Internal error",
-            detail: "Warden failed to handle the request; the server log has the details under request id \(requestID)")
+            status: .internalServerError,
+            slug: "internal",
+            title: "Internal error",
+            detail: "Warden failed to handle the request; the server log has the details under request id \(requestID)"
+        )
     }
 
     static func unavailable(_ detail: String) -> Problem {
@@ -124,8 +145,14 @@ struct Problem: Error, Sendable {
 
     func encodedBody(instance: String, requestID: String) -> [UInt8] {
         let body = Body(
-            type: type, title: title, status: status.code, detail: detail, instance: instance, requestId: requestID,
-            errors: errors.isEmpty ? nil : errors)
+            type: type,
+            title: title,
+            status: status.code,
+            detail: detail,
+            instance: instance,
+            requestId: requestID,
+            errors: errors.isEmpty ? nil : errors
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array((try? encoder.encode(body)) ?? Data("{}".utf8))

@@ -73,7 +73,12 @@ enum ProblemMapping {
         case .contentTooLarge:
             return Problem(status: status, slug: "too-large", title: "The request body is too large", detail: message ?? "the body is too large")
         case .methodNotAllowed:
-            return Problem(status: status, slug: "method-not-allowed", title: "Method not allowed", detail: message ?? "this path does not take that method")
+            return Problem(
+                status: status,
+                slug: "method-not-allowed",
+                title: "Method not allowed",
+                detail: message ?? "this path does not take that method"
+            )
         default:
             if status.kind == .clientError {
                 return Problem(status: status, slug: "bad-request", title: status.reasonPhrase, detail: message ?? status.reasonPhrase)
@@ -106,8 +111,12 @@ enum ProblemMapping {
             return .badRequest("the body could not be read")
         }
         return Problem(
-            status: .badRequest, slug: "validation", title: "The request has invalid fields",
-            detail: "\(issue.pointer.isEmpty ? "body" : issue.pointer): \(issue.detail)", errors: [issue])
+            status: .badRequest,
+            slug: "validation",
+            title: "The request has invalid fields",
+            detail: "\(issue.pointer.isEmpty ? "body" : issue.pointer): \(issue.detail)",
+            errors: [issue]
+        )
     }
 
     private static func cleanDescription(_ context: DecodingError.Context) -> String {

@@ -11,6 +11,7 @@ struct RFC3339DateTranscoder: DateTranscoder {
     func decode(_ text: String) throws -> Date {
         if let date = RFC3339.date(from: text) { return date }
         throw DecodingError.dataCorrupted(
-            .init(codingPath: [], debugDescription: "'\(text.prefix(64))' is not an RFC 3339 time such as 2026-11-27T10:00:00Z"))
+            .init(codingPath: [], debugDescription: "'\(text.prefix(64))' is not an RFC 3339 time such as 2026-11-27T10:00:00Z")
+        )
     }
 }

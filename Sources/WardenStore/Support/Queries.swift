@@ -21,7 +21,10 @@ extension PostgresConnection {
 
     /// The row a query must return; `missing` says what its absence means to the client.
     func one<R>(
-        _ query: PostgresQuery, logger: Logger, orThrow missing: @autoclosure () -> StoreError, decode: (PostgresRow) throws -> R
+        _ query: PostgresQuery,
+        logger: Logger,
+        orThrow missing: @autoclosure () -> StoreError,
+        decode: (PostgresRow) throws -> R
     ) async throws -> R {
         guard let value = try await first(query, logger: logger, decode: decode) else { throw missing() }
         return value
@@ -41,7 +44,9 @@ extension Database {
 
     /// The row a query must return; `missing` says what its absence means to the client.
     func one<R: Sendable>(
-        _ query: PostgresQuery, orThrow missing: @autoclosure () -> StoreError, decode: @Sendable (PostgresRow) throws -> R
+        _ query: PostgresQuery,
+        orThrow missing: @autoclosure () -> StoreError,
+        decode: @Sendable (PostgresRow) throws -> R
     ) async throws -> R {
         guard let value = try await first(query, decode: decode) else { throw missing() }
         return value

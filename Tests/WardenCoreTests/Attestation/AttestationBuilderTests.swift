@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WardenCore
 
 @Suite("Attestation reports")
@@ -21,7 +22,7 @@ struct AttestationBuilderTests {
         // The subject as it applies (the binding's namespace filled in), not as written.
         #expect(a.permissions[0].subject == .serviceAccount(namespace: F.namespace, name: F.serviceAccount))
         #expect(a.exposure.scopes.isEmpty)
-        #expect(r.clusterFindings.shadowAgents.isEmpty) // default without bindings is ignored
+        #expect(r.clusterFindings.shadowAgents.isEmpty)  // default without bindings is ignored
         #expect(r.summary.agents == 1 && r.summary.compliantAgents == 1)
     }
 
@@ -47,8 +48,12 @@ struct AttestationBuilderTests {
         #expect(perm.scope == "*" && perm.throughGroup && perm.subject == .group("system:serviceaccounts"))
         let groupExcess = try #require(a.drift.excess.first { $0.bindingName == "all-serviceaccounts-read-nodes" })
         #expect(groupExcess.scope == "*")
-        #expect(Set(groupExcess.uncovered) == [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["nodes"]),
-                                               PolicyRule(verbs: ["list"], apiGroups: [""], resources: ["nodes"])])
+        #expect(
+            Set(groupExcess.uncovered) == [
+                PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["nodes"]),
+                PolicyRule(verbs: ["list"], apiGroups: [""], resources: ["nodes"]),
+            ]
+        )
         #expect(r.findings("WDN-RBAC-001").contains { $0.object?.name == "all-serviceaccounts-read-nodes" && $0.severity == .high })
 
         // The aggregated ClusterRole that quietly gained secrets: its own configmaps rule is excess
@@ -105,19 +110,31 @@ struct AttestationBuilderTests {
         let x = a.drift.excess[0]
         #expect(x.rule == PolicyRule(verbs: ["*"], apiGroups: [""], resources: ["pods", "pods/log"]))
         // Broken down as Covers does: one part per (group, resource, verb); the approved verbs do not cover "*".
-        #expect(x.uncovered == [PolicyRule(verbs: ["*"], apiGroups: [""], resources: ["pods"]),
-                                PolicyRule(verbs: ["*"], apiGroups: [""], resources: ["pods/log"])])
-        #expect(a.drift.missing.isEmpty) // "*" covers get, list, watch
+        #expect(
+            x.uncovered == [
+                PolicyRule(verbs: ["*"], apiGroups: [""], resources: ["pods"]),
+                PolicyRule(verbs: ["*"], apiGroups: [""], resources: ["pods/log"]),
+            ]
+        )
+        #expect(a.drift.missing.isEmpty)  // "*" covers get, list, watch
         #expect(r.verdict.status == .nonCompliant)
 
         // The other way round, a narrower live rule is covered.
-        let wide = F.baseline([BaselineGrant(namespace: F.namespace, rules: [PolicyRule(verbs: ["*"], apiGroups: [""], resources: ["pods", "pods/log"])])])
+        let wide = F.baseline([
+            BaselineGrant(namespace: F.namespace, rules: [PolicyRule(verbs: ["*"], apiGroups: [""], resources: ["pods", "pods/log"])])
+        ])
         let r2 = try F.report(F.cleanYAML, agents: [F.agentInput(baseline: wide)])
         #expect(r2.agents[0].drift.excess.isEmpty)
 
         // resourceNames: an approved rule limited to names does not cover the unlimited live rule.
-        let named = F.baseline([BaselineGrant(namespace: F.namespace, rules: [
-            PolicyRule(verbs: ["get", "list", "watch"], apiGroups: [""], resources: ["pods", "pods/log"], resourceNames: ["coding-agent"])])])
+        let named = F.baseline([
+            BaselineGrant(
+                namespace: F.namespace,
+                rules: [
+                    PolicyRule(verbs: ["get", "list", "watch"], apiGroups: [""], resources: ["pods", "pods/log"], resourceNames: ["coding-agent"])
+                ]
+            )
+        ])
         let r3 = try F.report(F.cleanYAML, agents: [F.agentInput(baseline: named)])
         #expect(r3.agents[0].drift.excess.first?.uncovered.count == 6)
     }
@@ -136,20 +153,21 @@ struct AttestationBuilderTests {
         #expect(r2.agents[0].drift.missing.count == 1)
 
         // A cluster-wide live grant needs "*": a namespace grant of the same rules does not cover it.
-        let crb = F.cleanYAML + """
+        let crb =
+            F.cleanYAML + """
 
-        ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata: {name: pod-reader}
-        rules: [{apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"]}]
-        ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRoleBinding
-        metadata: {name: coder-everywhere}
-        subjects: [{kind: ServiceAccount, name: coding-agent, namespace: ai-agents}]
-        roleRef: {kind: ClusterRole, name: pod-reader, apiGroup: rbac.authorization.k8s.io}
-        """
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: pod-reader}
+                rules: [{apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"]}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: coder-everywhere}
+                subjects: [{kind: ServiceAccount, name: coding-agent, namespace: ai-agents}]
+                roleRef: {kind: ClusterRole, name: pod-reader, apiGroup: rbac.authorization.k8s.io}
+                """
         let r3 = try F.report(crb)
         let x = try #require(r3.agents[0].drift.excess.first)
         #expect(x.scope == "*" && x.bindingName == "coder-everywhere" && x.uncovered.count == 6)
@@ -163,8 +181,12 @@ struct AttestationBuilderTests {
         #expect(a.drift.excess.isEmpty)
         #expect(a.drift.missing.count == 1)
         #expect(a.drift.missing[0].grantIndex == 0 && a.drift.missing[0].ruleIndex == 1)
-        #expect(a.drift.missing[0].missing == [PolicyRule(verbs: ["create"], apiGroups: ["apps"], resources: ["deployments"]),
-                                               PolicyRule(verbs: ["get"], apiGroups: ["apps"], resources: ["deployments"])])
+        #expect(
+            a.drift.missing[0].missing == [
+                PolicyRule(verbs: ["create"], apiGroups: ["apps"], resources: ["deployments"]),
+                PolicyRule(verbs: ["get"], apiGroups: ["apps"], resources: ["deployments"]),
+            ]
+        )
         let f = try #require(r.findings("DRIFT-002").first)
         #expect(f.severity == .low)
         #expect(f.message.contains("create deployments.apps"))
@@ -191,14 +213,23 @@ struct AttestationBuilderTests {
     @Test func clusterAdminEquivalentsAgainstTheBootstrapPolicy() throws {
         var s = try SnapshotFixtureFiles.bootstrapSnapshot()
         s.rbac.clusterRoles += [
-            ClusterRole(name: "super", rules: [PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"]),
-                                               PolicyRule(verbs: ["*"], nonResourceURLs: ["*"])]),
+            ClusterRole(
+                name: "super",
+                rules: [
+                    PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"]),
+                    PolicyRule(verbs: ["*"], nonResourceURLs: ["*"]),
+                ]
+            ),
             ClusterRole(name: "almost", rules: [PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])]),
         ]
         s.rbac.clusterRoleBindings += [
             ClusterRoleBinding(name: "mallory-super", subjects: [.user("mallory")], roleRef: .clusterRole("super")),
             ClusterRoleBinding(name: "almost-admin", subjects: [.user("eve")], roleRef: .clusterRole("almost")),
-            ClusterRoleBinding(name: "ci-admin", subjects: [.serviceAccount(namespace: "ci", name: "deployer")], roleRef: .clusterRole("cluster-admin")),
+            ClusterRoleBinding(
+                name: "ci-admin",
+                subjects: [.serviceAccount(namespace: "ci", name: "deployer")],
+                roleRef: .clusterRole("cluster-admin")
+            ),
         ]
         let r = AttestationBuilder.build(F.input(s, agents: []))
         #expect(r.clusterFindings.clusterAdminRoles == ["cluster-admin", "super"])
@@ -221,27 +252,33 @@ struct AttestationBuilderTests {
     }
 
     @Test func exceptionsMarkFindingsAndChangeTheVerdict() throws {
-        let yaml = F.cleanYAML + """
+        let yaml =
+            F.cleanYAML + """
 
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: helper, namespace: ai-agents, labels: {app: coding-agent}}
-        spec:
-          serviceAccountName: coding-agent
-          securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
-          containers:
-          - name: main
-            image: registry.example.com/helper@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
-            securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: ["ALL"]}}
-            resources: {limits: {cpu: "1", memory: 1Gi}, requests: {cpu: "1", memory: 1Gi}}
-        """
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: helper, namespace: ai-agents, labels: {app: coding-agent}}
+                spec:
+                  serviceAccountName: coding-agent
+                  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+                  containers:
+                  - name: main
+                    image: registry.example.com/helper@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+                    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: ["ALL"]}}
+                    resources: {limits: {cpu: "1", memory: 1Gi}, requests: {cpu: "1", memory: 1Gi}}
+                """
         let without = try F.report(yaml)
         #expect(without.verdict.status == .nonCompliant)
         #expect(without.allFindings.map(\.id) == ["WDN-POD-012"])
 
-        let exception = GuardrailException(id: 41, ruleID: "WDN-POD-012", objectScope: "Pod/ai-agents/helper",
-                                           justification: "writes its cache to the root filesystem", expiresAt: F.later)
+        let exception = GuardrailException(
+            id: 41,
+            ruleID: "WDN-POD-012",
+            objectScope: "Pod/ai-agents/helper",
+            justification: "writes its cache to the root filesystem",
+            expiresAt: F.later
+        )
         let with = try F.report(yaml, agents: [F.agentInput(exceptions: [exception])])
         let f = try #require(with.allFindings.first)
         #expect(f.excepted && f.exceptionID == 41)
@@ -251,7 +288,13 @@ struct AttestationBuilderTests {
 
         // Expired or out of scope: not applied.
         let expired = GuardrailException(id: 42, ruleID: "WDN-POD-012", justification: "old", expiresAt: F.now.addingTimeInterval(-1))
-        let other = GuardrailException(id: 43, ruleID: "WDN-POD-012", objectScope: "Pod/ai-agents/someone-else", justification: "x", expiresAt: F.later)
+        let other = GuardrailException(
+            id: 43,
+            ruleID: "WDN-POD-012",
+            objectScope: "Pod/ai-agents/someone-else",
+            justification: "x",
+            expiresAt: F.later
+        )
         let r = try F.report(yaml, agents: [F.agentInput(exceptions: [expired, other])])
         #expect(r.verdict.status == .nonCompliant && !r.allFindings[0].excepted)
 
@@ -287,7 +330,12 @@ struct AttestationBuilderTests {
         #expect(r.findings("ATT-005").map(\.severity) == [.info])
 
         // ServiceAccount missing from the snapshot (its bindings remain).
-        let gone = try F.report(F.cleanYAML.replacingOccurrences(of: "metadata: {name: coding-agent, namespace: ai-agents}\n", with: "metadata: {name: renamed, namespace: ai-agents}\n"))
+        let gone = try F.report(
+            F.cleanYAML.replacingOccurrences(
+                of: "metadata: {name: coding-agent, namespace: ai-agents}\n",
+                with: "metadata: {name: renamed, namespace: ai-agents}\n"
+            )
+        )
         #expect(!gone.agents[0].serviceAccountPresent)
         #expect(gone.findings("ATT-006").map(\.severity) == [.high])
         #expect(gone.findings("ATT-006")[0].message.contains("bindings still grant"))
@@ -296,40 +344,43 @@ struct AttestationBuilderTests {
     }
 
     @Test func shadowAgentsByLabel() throws {
-        let yaml = F.cleanYAML + """
+        let yaml =
+            F.cleanYAML + """
 
-        ---
-        apiVersion: v1
-        kind: ServiceAccount
-        metadata: {name: tagged, namespace: elsewhere, labels: {warden.dev/agent: "true"}}
-        ---
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: bots, labels: {warden.dev/agent: "yes"}}
-        ---
-        apiVersion: v1
-        kind: ServiceAccount
-        metadata: {name: bot, namespace: bots}
-        ---
-        apiVersion: v1
-        kind: ServiceAccount
-        metadata: {name: default, namespace: bots}
-        ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: default-can-read, namespace: bots}
-        subjects: [{kind: ServiceAccount, name: default}]
-        roleRef: {kind: ClusterRole, name: view, apiGroup: rbac.authorization.k8s.io}
-        ---
-        apiVersion: v1
-        kind: ServiceAccount
-        metadata: {name: unrelated, namespace: elsewhere}
-        """
+                ---
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: tagged, namespace: elsewhere, labels: {warden.dev/agent: "true"}}
+                ---
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: bots, labels: {warden.dev/agent: "yes"}}
+                ---
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: bot, namespace: bots}
+                ---
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: default, namespace: bots}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: default-can-read, namespace: bots}
+                subjects: [{kind: ServiceAccount, name: default}]
+                roleRef: {kind: ClusterRole, name: view, apiGroup: rbac.authorization.k8s.io}
+                ---
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: unrelated, namespace: elsewhere}
+                """
         let r = try F.report(yaml)
         let shadows = r.clusterFindings.shadowAgents
-        #expect(shadows.map { "\($0.namespace)/\($0.name) \($0.reason)" } == [
-            "bots/bot namespace-labelled", "bots/default namespace-labelled", "elsewhere/tagged labelled",
-        ])
+        #expect(
+            shadows.map { "\($0.namespace)/\($0.name) \($0.reason)" } == [
+                "bots/bot namespace-labelled", "bots/default namespace-labelled", "elsewhere/tagged labelled",
+            ]
+        )
         // default is reported because a binding names it (its role is missing, so it holds nothing).
         #expect(shadows.first { $0.name == "default" }?.hasPermissions == false)
         // Without permissions: medium.
@@ -338,29 +389,33 @@ struct AttestationBuilderTests {
     }
 
     @Test func transitiveExposure() throws {
-        let yaml = F.cleanYAML.replacingOccurrences(of: "verbs: [\"get\", \"list\", \"watch\"]", with: """
-        verbs: ["get", "list", "watch"]
-        - apiGroups: ["apps"]
-          resources: ["deployments"]
-          verbs: ["create", "update", "patch"]
-        """) + """
+        let yaml =
+            F.cleanYAML.replacingOccurrences(
+                of: "verbs: [\"get\", \"list\", \"watch\"]",
+                with: """
+                    verbs: ["get", "list", "watch"]
+                    - apiGroups: ["apps"]
+                      resources: ["deployments"]
+                      verbs: ["create", "update", "patch"]
+                    """
+            ) + """
 
-        ---
-        apiVersion: v1
-        kind: ServiceAccount
-        metadata: {name: deployer, namespace: ai-agents}
-        ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata: {name: secrets-admin, namespace: ai-agents}
-        rules: [{apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"]}]
-        ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: deployer-secrets, namespace: ai-agents}
-        subjects: [{kind: ServiceAccount, name: deployer}]
-        roleRef: {kind: Role, name: secrets-admin, apiGroup: rbac.authorization.k8s.io}
-        """
+                ---
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: deployer, namespace: ai-agents}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: secrets-admin, namespace: ai-agents}
+                rules: [{apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"]}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: deployer-secrets, namespace: ai-agents}
+                subjects: [{kind: ServiceAccount, name: deployer}]
+                roleRef: {kind: Role, name: secrets-admin, apiGroup: rbac.authorization.k8s.io}
+                """
         var grants = F.approvedGrants
         grants[0].rules.append(PolicyRule(verbs: ["create", "update", "patch"], apiGroups: ["apps"], resources: ["deployments"]))
         let r = try F.report(yaml, agents: [F.agentInput(baseline: F.baseline(grants))])
@@ -376,7 +431,9 @@ struct AttestationBuilderTests {
         #expect(scope.escalations == ["ai-agents/deployer"] && scope.escalationCount == 1)
         let summary = try #require(r.serviceAccounts.first { $0.serviceAccount == "ai-agents/deployer" })
         #expect(summary.capabilities == ["WDN-RBAC-010@ai-agents"])
-        #expect(summary.rules == [ScopedRules(scope: F.namespace, rules: [PolicyRule(verbs: ["get", "list"], apiGroups: [""], resources: ["secrets"])])])
+        #expect(
+            summary.rules == [ScopedRules(scope: F.namespace, rules: [PolicyRule(verbs: ["get", "list"], apiGroups: [""], resources: ["secrets"])])]
+        )
         // Findings: the guardrail (reused) and the escalation.
         let workload = try #require(r.findings("WDN-RBAC-026").first)
         #expect(workload.serviceAccounts == ["coding-agent", "default", "deployer"])
@@ -387,23 +444,39 @@ struct AttestationBuilderTests {
     }
 
     @Test func guardrailsMatchGuardrailCheckOnThePlaybook() throws {
-        let names = ["01-namespace.yaml", "02-serviceaccount.yaml", "03-role.yaml", "04-rolebinding.yaml",
-                     "05-pod.yaml", "06-networkpolicy.yaml", "07-audit-policy.yaml"]
+        let names = [
+            "01-namespace.yaml", "02-serviceaccount.yaml", "03-role.yaml", "04-rolebinding.yaml",
+            "05-pod.yaml", "06-networkpolicy.yaml", "07-audit-policy.yaml",
+        ]
         let files = try names.map { ManifestFile(uri: $0, bytes: try F.fixtureBytes($0)) }
         let parsed = try GuardrailInput.parse(files)
         let agent = AgentIdentity(namespace: "ai-agents", serviceAccount: "coding-agent")
         let expected = GuardrailCheck.run(input: parsed, agent: agent, expectations: .default, grants: nil).findings
         let authorizer = parsed.snapshot.makeAuthorizer()
-        let index = AttestationIndex(snapshot: parsed.snapshot, extraAuditPolicies: parsed.auditPolicies.map(\.body), agentLabelKey: "warden.dev/agent")
-        let mine = AttestationGuardrails.run(agent: agent, permissions: authorizer.effectivePermissions(of: agent.identity), index: index,
-                                             expectations: .default, aggregatedClusterRoles: []).findings
+        let index = AttestationIndex(
+            snapshot: parsed.snapshot,
+            extraAuditPolicies: parsed.auditPolicies.map(\.body),
+            agentLabelKey: "warden.dev/agent"
+        )
+        let mine = AttestationGuardrails.run(
+            agent: agent,
+            permissions: authorizer.effectivePermissions(of: agent.identity),
+            index: index,
+            expectations: .default,
+            aggregatedClusterRoles: []
+        ).findings
         func key(_ f: Finding) -> String { "\(f.ruleID)|\(f.object?.scope ?? "")|\(f.field ?? "")|\(f.message)|\(f.severity)" }
         #expect(Set(mine.map(key)) == Set(expected.map(key)))
         #expect(Set(mine.map(\.ruleID)) == ["WDN-AUD-001", "WDN-NET-001", "WDN-NS-002", "WDN-POD-017", "WDN-RBAC-026"])
 
         // Through the builder: the same five, plus the attestation's own.
-        let r = AttestationBuilder.build(F.input(parsed.snapshot, agents: [F.agentInput(baseline: nil)],
-                                                 auditPolicies: parsed.auditPolicies.map(\.body)))
+        let r = AttestationBuilder.build(
+            F.input(
+                parsed.snapshot,
+                agents: [F.agentInput(baseline: nil)],
+                auditPolicies: parsed.auditPolicies.map(\.body)
+            )
+        )
         #expect(Set(r.allFindings.map(\.id)) == ["WDN-AUD-001", "WDN-NET-001", "WDN-NS-002", "WDN-POD-017", "WDN-RBAC-026", "ATT-001"])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WardenCore
 
 @Suite("Attestation diff and renderers")
@@ -31,11 +32,19 @@ struct AttestationOutputTests {
         #expect(same.direction == .unchanged && same.resolved.isEmpty && same.new.isEmpty && same.agentChanges.isEmpty)
 
         // One finding fixed, one excepted, one new: mixed.
-        let fixedPod = (F.cleanYAML + F.driftYAML).replacingOccurrences(of: "metadata: {name: rogue, namespace: ai-agents, labels: {app: rogue}}",
-                                                                      with: "metadata: {name: rogue, namespace: ai-agents, labels: {app: coding-agent}}")
+        let fixedPod =
+            (F.cleanYAML + F.driftYAML).replacingOccurrences(
+                of: "metadata: {name: rogue, namespace: ai-agents, labels: {app: rogue}}",
+                with: "metadata: {name: rogue, namespace: ai-agents, labels: {app: coding-agent}}"
+            )
             + "\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: newcomer, namespace: ai-agents}\n"
-        let exception = GuardrailException(id: 9, ruleID: "WDN-RBAC-010", objectScope: "Role/ai-agents/secret-reader",
-                                           justification: "reads its deploy key", expiresAt: F.later)
+        let exception = GuardrailException(
+            id: 9,
+            ruleID: "WDN-RBAC-010",
+            objectScope: "Role/ai-agents/secret-reader",
+            justification: "reads its deploy key",
+            expiresAt: F.later
+        )
         let mixed = AttestationDiff.diff(from: bad, to: try F.report(fixedPod, agents: [F.agentInput(exceptions: [exception])]))
         #expect(mixed.direction == .mixed && mixed.verdictChange == .unchanged)
         #expect(mixed.resolved.map(\.id) == ["WDN-NET-001"])
@@ -46,8 +55,10 @@ struct AttestationOutputTests {
     // MARK: CSV
 
     @Test func csvWriterQuotesAndNeutralisesFormulas() {
-        #expect(CSV.row(["plain", "a,b", "say \"hi\"", "line\nbreak", "cr\rhere"])
-            == "plain,\"a,b\",\"say \"\"hi\"\"\",\"line\nbreak\",\"cr\rhere\"\r\n")
+        #expect(
+            CSV.row(["plain", "a,b", "say \"hi\"", "line\nbreak", "cr\rhere"])
+                == "plain,\"a,b\",\"say \"\"hi\"\"\",\"line\nbreak\",\"cr\rhere\"\r\n"
+        )
         #expect(CSV.row(["=SUM(A1:A2)", "+1", "-2", "@cmd", "\tx", "ok=1"]) == "'=SUM(A1:A2),'+1,'-2,'@cmd,'\tx,ok=1\r\n")
         #expect(CSV.row(["=HYPERLINK(\"http://x\",\"y\")"]) == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\r\n")
         #expect(CSV.plainRow(["=1", "a\"b"]) == "=1,\"a\"\"b\"\r\n")
@@ -57,20 +68,45 @@ struct AttestationOutputTests {
 
     /// A minimal RFC 4180 reader, to check the output parses back.
     static func parseCSV(_ text: String) -> [[String]] {
-        var rows: [[String]] = [], row: [String] = [], field = ""
-        var quoted = false, i = text.unicodeScalars.startIndex
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var i = text.unicodeScalars.startIndex
         let s = text.unicodeScalars
         while i < s.endIndex {
             let c = s[i]
             if quoted {
                 if c == "\"" {
                     let n = s.index(after: i)
-                    if n < s.endIndex && s[n] == "\"" { field += "\""; i = n } else { quoted = false }
-                } else { field.unicodeScalars.append(c) }
-            } else if c == "\"" { quoted = true } else if c == "," { row.append(field); field = "" } else if c == "\r" {
+                    if n < s.endIndex && s[n] == "\"" {
+                        field += "\""
+                        i = n
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                row.append(field)
+                field = ""
+            } else if c == "\r" {
                 let n = s.index(after: i)
-                if n < s.endIndex && s[n] == "\n" { row.append(field); rows.append(row); row = []; field = ""; i = n } else { field += "\r" }
-            } else { field.unicodeScalars.append(c) }
+                if n < s.endIndex && s[n] == "\n" {
+                    row.append(field)
+                    rows.append(row)
+                    row = []
+                    field = ""
+                    i = n
+                } else {
+                    field += "\r"
+                }
+            } else {
+                field.unicodeScalars.append(c)
+            }
             i = s.index(after: i)
         }
         return rows
@@ -80,7 +116,11 @@ struct AttestationOutputTests {
         var r = try Self.drifting()
         r.agents[0].findings[0].message = "=HYPERLINK(\"http://evil.example\",\"click\"), then\r\nmore"
         let csv = AttestationCSV.render(r)
-        #expect(csv.hasPrefix("severity,id,title,agent_id,agent,namespace,service_account,object,field,message,remediation,excepted,exception_id,fingerprint\r\n"))
+        #expect(
+            csv.hasPrefix(
+                "severity,id,title,agent_id,agent,namespace,service_account,object,field,message,remediation,excepted,exception_id,fingerprint\r\n"
+            )
+        )
         #expect(csv.hasSuffix("\r\n"))
         let rows = Self.parseCSV(csv)
         #expect(rows.count == r.allFindings.count + 1)

@@ -3,8 +3,15 @@ import WardenCore
 
 @Suite struct AgentTests {
     let base = AgentFields(
-        name: "coder", cluster: "prod", namespace: "agents", serviceAccount: "coder", owner: "team-a", purpose: "writes code",
-        riskTier: .high, labels: ["team": "a", "env": "prod"])
+        name: "coder",
+        cluster: "prod",
+        namespace: "agents",
+        serviceAccount: "coder",
+        owner: "team-a",
+        purpose: "writes code",
+        riskTier: .high,
+        labels: ["team": "a", "env": "prod"]
+    )
 
     @Test func validationReportsEveryBadField() {
         var fields = base

@@ -7,8 +7,14 @@ import WardenCore
         var events: [AuditEvent] = []
         for i in 0..<count {
             let record = AuditRecord(
-                actor: "alice", tokenID: 1, action: "agent.create", targetType: "agent", targetID: String(i), requestID: "r\(i)",
-                stateDigest: "sha256:00")
+                actor: "alice",
+                tokenID: 1,
+                action: "agent.create",
+                targetType: "agent",
+                targetID: String(i),
+                requestID: "r\(i)",
+                stateDigest: "sha256:00"
+            )
             let previous = events.last.map { (id: $0.id, hash: $0.hash) }
             events.append(AuditChain.seal(record, at: Date(timeIntervalSince1970: 1_700_000_000 + Double(i)), after: previous))
         }
@@ -40,10 +46,20 @@ import WardenCore
     @Test func aRehashedEditBreaksTheNextLink() {
         var events = chain(5)
         events[1].action = "agent.delete"
-        events[1].hash = AuditChain.seal(
-            AuditRecord(actor: "alice", tokenID: 1, action: "agent.delete", targetType: "agent", targetID: "1", requestID: "r1", stateDigest: "sha256:00"),
-            at: events[1].at, after: (1, events[0].hash)
-        ).hash
+        events[1].hash =
+            AuditChain.seal(
+                AuditRecord(
+                    actor: "alice",
+                    tokenID: 1,
+                    action: "agent.delete",
+                    targetType: "agent",
+                    targetID: "1",
+                    requestID: "r1",
+                    stateDigest: "sha256:00"
+                ),
+                at: events[1].at,
+                after: (1, events[0].hash)
+            ).hash
         #expect(verify(events, head: (5, events[4].hash)).firstBrokenID == 3)
     }
 

@@ -51,17 +51,42 @@ import WardenCore
     static let pairs: [Pair] = [
         .init(label: "two people", a: Identity(name: "alice"), b: Identity(name: "bob"), expected: nil),
         .init(label: "the same string", a: Identity(name: "alice"), b: Identity(name: "alice"), expected: .sameName("alice", "alice")),
-        .init(label: "a name that differs only in case", a: Identity(name: "admin"), b: Identity(name: "Admin"), expected: .sameName("admin", "Admin")),
-        .init(label: "a token the other created", a: Identity(name: "alice"), b: Identity(name: "bob", creators: ["alice"]),
-              expected: .createdBy(token: "bob", creator: "alice")),
-        .init(label: "the other way round", a: Identity(name: "bob", creators: ["alice"]), b: Identity(name: "alice"),
-              expected: .createdBy(token: "bob", creator: "alice")),
-        .init(label: "through a chain of tokens", a: Identity(name: "alice"), b: Identity(name: "carol", creators: ["bob", "ALICE"]),
-              expected: .createdBy(token: "carol", creator: "alice", via: ["bob"])),
-        .init(label: "two tokens one person created", a: Identity(name: "bob", creators: ["alice"]), b: Identity(name: "carol", creators: ["alice"]),
-              expected: .commonCreator("alice")),
-        .init(label: "a common creator further up", a: Identity(name: "bob", creators: ["dave", "root"]), b: Identity(name: "carol", creators: ["root"]),
-              expected: .commonCreator("root")),
+        .init(
+            label: "a name that differs only in case",
+            a: Identity(name: "admin"),
+            b: Identity(name: "Admin"),
+            expected: .sameName("admin", "Admin")
+        ),
+        .init(
+            label: "a token the other created",
+            a: Identity(name: "alice"),
+            b: Identity(name: "bob", creators: ["alice"]),
+            expected: .createdBy(token: "bob", creator: "alice")
+        ),
+        .init(
+            label: "the other way round",
+            a: Identity(name: "bob", creators: ["alice"]),
+            b: Identity(name: "alice"),
+            expected: .createdBy(token: "bob", creator: "alice")
+        ),
+        .init(
+            label: "through a chain of tokens",
+            a: Identity(name: "alice"),
+            b: Identity(name: "carol", creators: ["bob", "ALICE"]),
+            expected: .createdBy(token: "carol", creator: "alice", via: ["bob"])
+        ),
+        .init(
+            label: "two tokens one person created",
+            a: Identity(name: "bob", creators: ["alice"]),
+            b: Identity(name: "carol", creators: ["alice"]),
+            expected: .commonCreator("alice")
+        ),
+        .init(
+            label: "a common creator further up",
+            a: Identity(name: "bob", creators: ["dave", "root"]),
+            b: Identity(name: "carol", creators: ["root"]),
+            expected: .commonCreator("root")
+        ),
         .init(label: "unrelated chains", a: Identity(name: "bob", creators: ["dave"]), b: Identity(name: "carol", creators: ["erin"]), expected: nil),
     ]
 
@@ -121,21 +146,47 @@ import WardenCore
 
     static func record(proposedBy: String = "alice", tokenID: Int64? = 1, status: BaselineStatus = .proposed) -> BaselineRecord {
         let content = BaselineContent(
-            grants: [BaselineGrant(namespace: "agents", rules: [PolicyRule(verbs: ["impersonate"], apiGroups: [""], resources: ["serviceaccounts"])])],
-            expectations: .default, justification: "incidents")
+            grants: [
+                BaselineGrant(namespace: "agents", rules: [PolicyRule(verbs: ["impersonate"], apiGroups: [""], resources: ["serviceaccounts"])])
+            ],
+            expectations: .default,
+            justification: "incidents"
+        )
         let baseline = Baseline(
-            agentID: 1, version: 1, status: status, content: content, digest: content.digest, proposedBy: proposedBy, proposedAt: now)
+            agentID: 1,
+            version: 1,
+            status: status,
+            content: content,
+            digest: content.digest,
+            proposedBy: proposedBy,
+            proposedAt: now
+        )
         let critical = Finding(
-            ruleID: "WDN-RBAC-003", severity: .critical, title: "impersonation", message: "may impersonate", remediation: "don't")
+            ruleID: "WDN-RBAC-003",
+            severity: .critical,
+            title: "impersonation",
+            message: "may impersonate",
+            remediation: "don't"
+        )
         let high = Finding(ruleID: "WDN-RBAC-026", severity: .high, title: "workloads", message: "creates pods", remediation: "don't")
         return BaselineRecord(baseline: baseline, findings: [critical, high], proposedByTokenID: tokenID)
     }
 
     static func exception(_ id: Int64, rule: String = "WDN-RBAC-003", by name: String, token: Int64?) -> GuardrailExceptionRecord {
         GuardrailExceptionRecord(
-            id: id, agentID: 1, ruleID: rule, objectScope: nil, fieldScope: nil, justification: "break glass",
-            expiresAt: now.addingTimeInterval(30 * day), createdBy: name, createdByTokenID: token, createdAt: now, revokedBy: nil,
-            revokedAt: nil)
+            id: id,
+            agentID: 1,
+            ruleID: rule,
+            objectScope: nil,
+            fieldScope: nil,
+            justification: "break glass",
+            expiresAt: now.addingTimeInterval(30 * day),
+            createdBy: name,
+            createdByTokenID: token,
+            createdAt: now,
+            revokedBy: nil,
+            revokedAt: nil
+        )
     }
 
     /// Tokens: 1 alice (command line), 2 rita (command line), 3 "reviewer" made by alice, 4 "helper" made by 3.
@@ -157,32 +208,69 @@ import WardenCore
     }
 
     static let approvals: [Approval] = [
-        .init(label: "someone else, with someone else's exception", decider: .init(name: "rita", tokenID: 2),
-              exceptions: [exception(1, by: "rita", token: 2)], outcome: .allowed),
+        .init(
+            label: "someone else, with someone else's exception",
+            decider: .init(name: "rita", tokenID: 2),
+            exceptions: [exception(1, by: "rita", token: 2)],
+            outcome: .allowed
+        ),
         .init(label: "the proposer", decider: .init(name: "alice", tokenID: 1), exceptions: [], outcome: .fourEyes),
         .init(label: "the proposer's name in capitals", decider: .init(name: "ALICE", tokenID: 9), exceptions: [], outcome: .fourEyes),
         .init(label: "a token the proposer created", decider: .init(name: "reviewer", tokenID: 3), exceptions: [], outcome: .fourEyes),
-        .init(label: "a token made by a token the proposer created", decider: .init(name: "helper", tokenID: 4), exceptions: [],
-              outcome: .fourEyes),
-        .init(label: "the proposer's own exception does not count", decider: .init(name: "rita", tokenID: 2),
-              exceptions: [exception(1, by: "alice", token: 1)], outcome: .critical(disregarded: [1])),
-        .init(label: "nor one by the proposer under another case", decider: .init(name: "rita", tokenID: 2),
-              exceptions: [exception(1, by: "Alice", token: nil)], outcome: .critical(disregarded: [1])),
-        .init(label: "nor one made through a token the proposer created", decider: .init(name: "rita", tokenID: 2),
-              exceptions: [exception(1, by: "reviewer", token: 3)], outcome: .critical(disregarded: [1])),
-        .init(label: "the approver's own exception counts", decider: .init(name: "rita", tokenID: 2),
-              exceptions: [exception(1, by: "rita", token: 2), exception(2, by: "alice", token: 1)], outcome: .allowed),
-        .init(label: "the proposer's exception of a non-critical rule is not named", decider: .init(name: "rita", tokenID: 2),
-              exceptions: [exception(2, rule: "WDN-RBAC-026", by: "alice", token: 1)], outcome: .critical(disregarded: [])),
-        .init(label: "accepted risk still approves", decider: .init(name: "rita", tokenID: 2),
-              exceptions: [exception(1, by: "alice", token: 1)], acceptRisk: true, outcome: .allowed),
+        .init(
+            label: "a token made by a token the proposer created",
+            decider: .init(name: "helper", tokenID: 4),
+            exceptions: [],
+            outcome: .fourEyes
+        ),
+        .init(
+            label: "the proposer's own exception does not count",
+            decider: .init(name: "rita", tokenID: 2),
+            exceptions: [exception(1, by: "alice", token: 1)],
+            outcome: .critical(disregarded: [1])
+        ),
+        .init(
+            label: "nor one by the proposer under another case",
+            decider: .init(name: "rita", tokenID: 2),
+            exceptions: [exception(1, by: "Alice", token: nil)],
+            outcome: .critical(disregarded: [1])
+        ),
+        .init(
+            label: "nor one made through a token the proposer created",
+            decider: .init(name: "rita", tokenID: 2),
+            exceptions: [exception(1, by: "reviewer", token: 3)],
+            outcome: .critical(disregarded: [1])
+        ),
+        .init(
+            label: "the approver's own exception counts",
+            decider: .init(name: "rita", tokenID: 2),
+            exceptions: [exception(1, by: "rita", token: 2), exception(2, by: "alice", token: 1)],
+            outcome: .allowed
+        ),
+        .init(
+            label: "the proposer's exception of a non-critical rule is not named",
+            decider: .init(name: "rita", tokenID: 2),
+            exceptions: [exception(2, rule: "WDN-RBAC-026", by: "alice", token: 1)],
+            outcome: .critical(disregarded: [])
+        ),
+        .init(
+            label: "accepted risk still approves",
+            decider: .init(name: "rita", tokenID: 2),
+            exceptions: [exception(1, by: "alice", token: 1)],
+            acceptRisk: true,
+            outcome: .allowed
+        ),
     ]
 
     @Test(arguments: approvals)
     func approvalNeedsASecondPersonAndTheirExceptions(_ c: Approval) {
         let decision = BaselineDecision(
-            kind: .approve(acceptRisk: c.acceptRisk), decider: c.decider, reason: c.acceptRisk ? "reviewed" : nil,
-            exceptions: c.exceptions, at: Self.now)
+            kind: .approve(acceptRisk: c.acceptRisk),
+            decider: c.decider,
+            reason: c.acceptRisk ? "reviewed" : nil,
+            exceptions: c.exceptions,
+            at: Self.now
+        )
         let record = Self.record()
         #expect(Set(decision.tokenIDs(for: record)).isSuperset(of: [1] + [c.decider.tokenID].compactMap { $0 }))
         do {
@@ -201,8 +289,13 @@ import WardenCore
 
     @Test func rejectingIsFourEyesToo() {
         let decision = BaselineDecision(kind: .reject, decider: .init(name: "reviewer", tokenID: 3), reason: "no", exceptions: [], at: Self.now)
-        #expect(throws: BaselineDecisionRules.Refusal.sameAsProposer(
-            decider: "reviewer", proposer: "alice", why: .createdBy(token: "reviewer", creator: "alice"))) {
+        #expect(
+            throws: BaselineDecisionRules.Refusal.sameAsProposer(
+                decider: "reviewer",
+                proposer: "alice",
+                why: .createdBy(token: "reviewer", creator: "alice")
+            )
+        ) {
             try decision.check(Self.record(), lineage: Self.lineage)
         }
         // The proposer made the decider's token, and the other way round.
@@ -233,17 +326,33 @@ import WardenCore
     @Test(arguments: reviews)
     func theOwnerMayNotReviewUnderAnyName(_ c: ReviewCase) {
         let review = Review(
-            id: 1, agentID: 1, status: .open, trigger: .onDemand, openedBy: "alice", openedAt: Self.now, dueAt: Self.now,
-            evidence: ReviewEvidence(baseline: nil, snapshot: nil, effectivePermissions: nil), decision: nil, escalatedAt: nil,
-            suspendedAt: nil)
+            id: 1,
+            agentID: 1,
+            status: .open,
+            trigger: .onDemand,
+            openedBy: "alice",
+            openedAt: Self.now,
+            dueAt: Self.now,
+            evidence: ReviewEvidence(baseline: nil, snapshot: nil, effectivePermissions: nil),
+            decision: nil,
+            escalatedAt: nil,
+            suspendedAt: nil
+        )
         #expect(((try? ReviewDecisionRules.check(review: review, reviewer: c.reviewer, owner: c.owner)) != nil) == c.allowed)
     }
 
     // MARK: Agents
 
     static let agent = AgentFields(
-        name: "coder", cluster: "prod", namespace: "agents", serviceAccount: "coder", owner: "team-a", purpose: "writes code",
-        riskTier: .high, status: .suspended)
+        name: "coder",
+        cluster: "prod",
+        namespace: "agents",
+        serviceAccount: "coder",
+        owner: "team-a",
+        purpose: "writes code",
+        riskTier: .high,
+        status: .suspended
+    )
 
     struct Reactivation: Sendable, CustomStringConvertible {
         var label: String
@@ -261,15 +370,32 @@ import WardenCore
         .init(label: "suspended by hand: any admin", by: Identity(name: "team-a"), suspension: nil, refusedFor: nil),
         .init(label: "no response: someone else", by: Identity(name: "bob"), suspension: noResponse, refusedFor: nil),
         .init(label: "no response: the owner", by: Identity(name: "Team-A"), suspension: noResponse, refusedFor: .owner("team-a")),
-        .init(label: "no response: a token the owner made", by: Identity(name: "bot", creators: ["team-a"]), suspension: noResponse,
-              refusedFor: .owner("team-a")),
-        .init(label: "handing the agent over in the same change", by: Identity(name: "bob"), suspension: noResponse, newOwner: "BOB",
-              refusedFor: .owner("BOB")),
+        .init(
+            label: "no response: a token the owner made",
+            by: Identity(name: "bot", creators: ["team-a"]),
+            suspension: noResponse,
+            refusedFor: .owner("team-a")
+        ),
+        .init(
+            label: "handing the agent over in the same change",
+            by: Identity(name: "bob"),
+            suspension: noResponse,
+            newOwner: "BOB",
+            refusedFor: .owner("BOB")
+        ),
         .init(label: "revoked: someone else", by: Identity(name: "bob"), suspension: revoked, refusedFor: nil),
-        .init(label: "revoked: the reviewer who revoked", by: Identity(name: "RITA"), suspension: revoked,
-              refusedFor: .revokingReviewer("rita")),
-        .init(label: "revoked: a token the reviewer made", by: Identity(name: "bot", creators: ["rita"]), suspension: revoked,
-              refusedFor: .revokingReviewer("rita")),
+        .init(
+            label: "revoked: the reviewer who revoked",
+            by: Identity(name: "RITA"),
+            suspension: revoked,
+            refusedFor: .revokingReviewer("rita")
+        ),
+        .init(
+            label: "revoked: a token the reviewer made",
+            by: Identity(name: "bot", creators: ["rita"]),
+            suspension: revoked,
+            refusedFor: .revokingReviewer("rita")
+        ),
         .init(label: "revoked: the owner", by: Identity(name: "team-a"), suspension: revoked, refusedFor: .owner("team-a")),
     ]
 

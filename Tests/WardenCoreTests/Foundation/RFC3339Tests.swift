@@ -30,7 +30,8 @@ import WardenCore
     /// Foundation's "gregorian" calendar is Julian; RFC 3339 follows ISO 8601's proleptic
     /// Gregorian calendar, which `knownInstants` checks for year 1 and 1000.)
     @Test func agreesWithFoundationCalendar() {
-        let first: Int64 = -12_212_553_600, last: Int64 = 253_402_300_799
+        let first: Int64 = -12_212_553_600
+        let last: Int64 = 253_402_300_799
         var day = first
         while day <= last {
             let date = Date(timeIntervalSince1970: TimeInterval(day))

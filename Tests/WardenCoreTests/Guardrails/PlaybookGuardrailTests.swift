@@ -1,10 +1,13 @@
 import Foundation
 import Testing
+
 @testable import WardenCore
 
 enum GuardrailFixtures {
-    static let playbookFiles = ["01-namespace.yaml", "02-serviceaccount.yaml", "03-role.yaml", "04-rolebinding.yaml",
-                                "05-pod.yaml", "06-networkpolicy.yaml", "07-audit-policy.yaml"]
+    static let playbookFiles = [
+        "01-namespace.yaml", "02-serviceaccount.yaml", "03-role.yaml", "04-rolebinding.yaml",
+        "05-pod.yaml", "06-networkpolicy.yaml", "07-audit-policy.yaml",
+    ]
 
     static func files(_ names: [String] = playbookFiles) throws -> [ManifestFile] {
         try names.map { ManifestFile(uri: $0, bytes: try SnapshotFixtureFiles.bytes($0)) }
@@ -74,23 +77,29 @@ struct PlaybookGuardrailTests {
 
     @Test func labelledPodWithQuotaAndFullAuditOnlyKeepsTheDeploymentFinding() throws {
         var text = String(decoding: try GuardrailFixtures.combined(), as: UTF8.self)
-        text = text.replacingOccurrences(of: "  name: coding-agent\n  namespace: ai-agents\nspec:\n  serviceAccountName",
-                                         with: "  name: coding-agent\n  namespace: ai-agents\n  labels:\n    app: coding-agent\nspec:\n  serviceAccountName")
-        text = text.replacingOccurrences(of: "image: my-agent:latest",
-                                         with: "image: my-agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
-        text = text.replacingOccurrences(of: #"resources: ["pods", "services", "configmaps"]"#,
-                                         with: #"resources: ["pods", "pods/log", "services", "configmaps"]"#)
+        text = text.replacingOccurrences(
+            of: "  name: coding-agent\n  namespace: ai-agents\nspec:\n  serviceAccountName",
+            with: "  name: coding-agent\n  namespace: ai-agents\n  labels:\n    app: coding-agent\nspec:\n  serviceAccountName"
+        )
+        text = text.replacingOccurrences(
+            of: "image: my-agent:latest",
+            with: "image: my-agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+        )
+        text = text.replacingOccurrences(
+            of: #"resources: ["pods", "services", "configmaps"]"#,
+            with: #"resources: ["pods", "pods/log", "services", "configmaps"]"#
+        )
         text += """
-        ---
-        apiVersion: v1
-        kind: ResourceQuota
-        metadata:
-          name: agents
-          namespace: ai-agents
-        spec:
-          hard: {pods: "10"}
+            ---
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata:
+              name: agents
+              namespace: ai-agents
+            spec:
+              hard: {pods: "10"}
 
-        """
+            """
         let report = try GuardrailCheck.run(manifests: Array(text.utf8), agent: GuardrailFixtures.agent)
         #expect(report.ruleIDs == ["WDN-RBAC-026"], "\(report.findings.map(\.description))")
     }

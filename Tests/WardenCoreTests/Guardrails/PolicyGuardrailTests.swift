@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WardenCore
 
 @Suite("NetworkPolicy, audit, exceptions, expectations and output")
@@ -9,30 +10,51 @@ struct PolicyGuardrailTests {
     }
 
     @Test func egressWithinExpectations() {
-        #expect(Self.policy(["policyTypes": ["Egress"], "egress": [
-            ["ports": [["port": 53, "protocol": "UDP"], ["port": 53, "protocol": "TCP"]]],
-            ["to": [["ipBlock": ["cidr": "10.0.0.0/8", "except": ["10.1.0.0/16"]]], ["podSelector": [:]]], "ports": [["port": 443]]],
-        ]]).isEmpty)
+        #expect(
+            Self.policy([
+                "policyTypes": ["Egress"],
+                "egress": [
+                    ["ports": [["port": 53, "protocol": "UDP"], ["port": 53, "protocol": "TCP"]]],
+                    ["to": [["ipBlock": ["cidr": "10.0.0.0/8", "except": ["10.1.0.0/16"]]], ["podSelector": [:]]], "ports": [["port": 443]]],
+                ],
+            ]).isEmpty
+        )
     }
 
     @Test func egressBeyondExpectations() {
-        let f = Self.policy(["policyTypes": ["Ingress", "Egress"], "ingress": [["from": [["podSelector": [:]]]]], "egress": [
-            ["to": [["ipBlock": ["cidr": "0.0.0.0/0"]]]],
-            ["ports": [["port": 80, "protocol": "TCP"]]],
-            ["to": [["ipBlock": ["cidr": "10.0.0.0/8"]]], "ports": [["port": 440, "endPort": 443]]],
-            ["ports": [["port": 53, "protocol": "UDP"]]],
-        ]])
+        let f = Self.policy([
+            "policyTypes": ["Ingress", "Egress"], "ingress": [["from": [["podSelector": [:]]]]],
+            "egress": [
+                ["to": [["ipBlock": ["cidr": "0.0.0.0/0"]]]],
+                ["ports": [["port": 80, "protocol": "TCP"]]],
+                ["to": [["ipBlock": ["cidr": "10.0.0.0/8"]]], "ports": [["port": 440, "endPort": 443]]],
+                ["ports": [["port": 53, "protocol": "UDP"]]],
+            ],
+        ])
         #expect(f.map(\.ruleID) == ["WDN-NET-003", "WDN-NET-004", "WDN-NET-004", "WDN-NET-004"])
         #expect(f.map(\.field) == ["/spec/ingress/0", "/spec/egress/0", "/spec/egress/1", "/spec/egress/2"])
         #expect(f[1].message.contains("every port"))
     }
 
     @Test func cidrContainmentWithExceptAndUnion() {
-        let expected = [EgressDestination(cidr: "10.0.0.0/9", ports: [.init(protocol: "TCP", port: 443)]),
-                        EgressDestination(cidr: "10.128.0.0/9", ports: [.init(protocol: "TCP", port: 443)])]
+        let expected = [
+            EgressDestination(cidr: "10.0.0.0/9", ports: [.init(protocol: "TCP", port: 443)]),
+            EgressDestination(cidr: "10.128.0.0/9", ports: [.init(protocol: "TCP", port: 443)]),
+        ]
         func ok(_ cidr: String, except: [JSONValue] = []) -> Bool {
-            NetworkGuardrails.check(namespace: "n", name: "p", body: ["spec": ["policyTypes": ["Egress"], "egress": [
-                ["to": [["ipBlock": ["cidr": .string(cidr), "except": .array(except)]]], "ports": [["port": 443]]]]]], egress: expected).isEmpty
+            NetworkGuardrails.check(
+                namespace: "n",
+                name: "p",
+                body: [
+                    "spec": [
+                        "policyTypes": ["Egress"],
+                        "egress": [
+                            ["to": [["ipBlock": ["cidr": .string(cidr), "except": .array(except)]]], "ports": [["port": 443]]]
+                        ],
+                    ]
+                ],
+                egress: expected
+            ).isEmpty
         }
         #expect(ok("10.0.0.0/8"))
         #expect(!ok("0.0.0.0/0"))
@@ -44,16 +66,16 @@ struct PolicyGuardrailTests {
 
     @Test func coverageNeedsBothPolicyTypes() throws {
         let yaml = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: p, namespace: agents, labels: {app: a}}
-        spec: {serviceAccountName: coder, containers: [{name: c, image: x}]}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: only-ingress, namespace: agents}
-        spec: {podSelector: {matchLabels: {app: a}}}
-        """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: agents, labels: {app: a}}
+            spec: {serviceAccountName: coder, containers: [{name: c, image: x}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: only-ingress, namespace: agents}
+            spec: {podSelector: {matchLabels: {app: a}}}
+            """
         let agent = AgentIdentity(namespace: "agents", serviceAccount: "coder")
         let r = try GuardrailCheck.run(manifests: Array(yaml.utf8), agent: agent)
         let f = try #require(r.findings.first { $0.ruleID == "WDN-NET-002" })
@@ -68,14 +90,20 @@ struct PolicyGuardrailTests {
         #expect(AuditGuardrails.check(policy: covered, object: .init(kind: "Policy", name: "p"), agent: agent, requests: requests).isEmpty)
         let catchAll: JSONValue = ["rules": [["level": "RequestResponse"]]]
         #expect(AuditGuardrails.check(policy: catchAll, object: .init(kind: "Policy", name: "p"), agent: agent, requests: requests).isEmpty)
-        let shadowed: JSONValue = ["rules": [["level": "Metadata", "resources": [["group": ""]]],
-                                             ["level": "RequestResponse", "users": ["system:serviceaccount:agents:coder"]]]]
+        let shadowed: JSONValue = [
+            "rules": [
+                ["level": "Metadata", "resources": [["group": ""]]],
+                ["level": "RequestResponse", "users": ["system:serviceaccount:agents:coder"]],
+            ]
+        ]
         let f = AuditGuardrails.check(policy: shadowed, object: .init(kind: "Policy", name: "p"), agent: agent, requests: requests)
         #expect(f.map(\.ruleID) == ["WDN-AUD-001"])
         #expect(f[0].field == "/rules/0")
         let otherUser: JSONValue = ["rules": [["level": "RequestResponse", "users": ["system:serviceaccount:agents:other"]]]]
-        #expect(AuditGuardrails.check(policy: otherUser, object: .init(kind: "Policy", name: "p"), agent: agent, requests: requests)
-            .map(\.field) == ["/rules"])
+        #expect(
+            AuditGuardrails.check(policy: otherUser, object: .init(kind: "Policy", name: "p"), agent: agent, requests: requests)
+                .map(\.field) == ["/rules"]
+        )
         // Subresources: "pods/*" covers pods/log, "pods" does not.
         let log = AuditGuardrails.Request(verb: "get", resource: "pods", subresource: "log", namespace: "agents")
         let star: JSONValue = ["rules": [["level": "RequestResponse", "resources": [["group": "", "resources": ["pods/*"]]]]]]
@@ -86,15 +114,23 @@ struct PolicyGuardrailTests {
 
     // MARK: Exceptions
 
-    static let finding = Finding(rule: .privilegeEscalation, message: "m",
-                                 object: FindingObject(kind: "Deployment", namespace: "ai-agents", name: "web"),
-                                 field: "/spec/template/spec/containers/1/securityContext/allowPrivilegeEscalation")
+    static let finding = Finding(
+        rule: .privilegeEscalation,
+        message: "m",
+        object: FindingObject(kind: "Deployment", namespace: "ai-agents", name: "web"),
+        field: "/spec/template/spec/containers/1/securityContext/allowPrivilegeEscalation"
+    )
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     @Test func exceptionsMarkAndExpire() {
-        let e = GuardrailException(id: 7, ruleID: "WDN-POD-003", objectScope: "Deployment/ai-agents/web",
-                                   fieldScope: "/spec/template/spec/containers/1", justification: "legacy image",
-                                   expiresAt: Self.now.addingTimeInterval(3600))
+        let e = GuardrailException(
+            id: 7,
+            ruleID: "WDN-POD-003",
+            objectScope: "Deployment/ai-agents/web",
+            fieldScope: "/spec/template/spec/containers/1",
+            justification: "legacy image",
+            expiresAt: Self.now.addingTimeInterval(3600)
+        )
         let marked = GuardrailExceptions.apply([e], to: [Self.finding], now: Self.now)
         #expect(marked[0].excepted && marked[0].exceptionID == 7)
         let later = GuardrailExceptions.apply([e], to: marked, now: Self.now.addingTimeInterval(3600))
@@ -102,14 +138,29 @@ struct PolicyGuardrailTests {
         var revoked = e
         revoked.revokedAt = Self.now.addingTimeInterval(-1)
         #expect(!GuardrailExceptions.apply([revoked], to: [Self.finding], now: Self.now)[0].excepted)
-        for (scope, field) in [("Deployment/ai-agents/api", nil), ("Deployment/other/web", nil), (nil, "/spec/template/spec/containers/0"),
-                               ("Deployment/web", nil)] as [(String?, String?)] {
-            let miss = GuardrailException(id: 1, ruleID: "WDN-POD-003", objectScope: scope, fieldScope: field, justification: "x",
-                                          expiresAt: .distantFuture)
+        for (scope, field) in [
+            ("Deployment/ai-agents/api", nil), ("Deployment/other/web", nil), (nil, "/spec/template/spec/containers/0"),
+            ("Deployment/web", nil),
+        ] as [(String?, String?)] {
+            let miss = GuardrailException(
+                id: 1,
+                ruleID: "WDN-POD-003",
+                objectScope: scope,
+                fieldScope: field,
+                justification: "x",
+                expiresAt: .distantFuture
+            )
             #expect(!miss.matches(Self.finding), "\(String(describing: scope)) \(String(describing: field))")
         }
-        #expect(GuardrailException(id: 1, ruleID: "WDN-POD-003", objectScope: "Deployment/*/web", justification: "x",
-                                   expiresAt: .distantFuture).matches(Self.finding))
+        #expect(
+            GuardrailException(
+                id: 1,
+                ruleID: "WDN-POD-003",
+                objectScope: "Deployment/*/web",
+                justification: "x",
+                expiresAt: .distantFuture
+            ).matches(Self.finding)
+        )
         #expect(!GuardrailException(id: 1, ruleID: "WDN-POD-001", justification: "x", expiresAt: .distantFuture).matches(Self.finding))
         let report = GuardrailReport(findings: [Self.finding]).applying([e], now: Self.now)
         #expect(report.failing(atOrAbove: .low).isEmpty && report.summary.excepted == 1 && report.summary.high == 0)
@@ -118,7 +169,8 @@ struct PolicyGuardrailTests {
     // MARK: Expectations
 
     @Test func expectationsCodableAndValidation() throws {
-        let json = #"{"podSecurity":{"profile":"restricted","readOnlyRootFilesystem":false,"requireResources":true,"runtimeClassName":"gvisor"},"egress":[{"cidr":"10.0.0.0/8","ports":[{"protocol":"TCP","port":443}]}]}"#
+        let json =
+            #"{"podSecurity":{"profile":"restricted","readOnlyRootFilesystem":false,"requireResources":true,"runtimeClassName":"gvisor"},"egress":[{"cidr":"10.0.0.0/8","ports":[{"protocol":"TCP","port":443}]}]}"#
         let e = try JSONDecoder().decode(GuardrailExpectations.self, from: Data(json.utf8))
         #expect(e.podSecurity.runtimeClassName == "gvisor" && !e.podSecurity.readOnlyRootFilesystem)
         #expect(e.egress == [EgressDestination(cidr: "10.0.0.0/8", ports: [NetworkPort(protocol: "TCP", port: 443)])])
@@ -128,14 +180,22 @@ struct PolicyGuardrailTests {
         let back = try JSONDecoder().decode(GuardrailExpectations.self, from: JSONEncoder().encode(e))
         #expect(back == e)
 
-        let bad = GuardrailExpectations(podSecurity: .init(profile: "privileged", runtimeClassName: "Not_Valid"), egress: [
-            EgressDestination(cidr: "10.0.0.0/40", ports: [NetworkPort(protocol: "ICMP", port: 0)])])
+        let bad = GuardrailExpectations(
+            podSecurity: .init(profile: "privileged", runtimeClassName: "Not_Valid"),
+            egress: [
+                EgressDestination(cidr: "10.0.0.0/40", ports: [NetworkPort(protocol: "ICMP", port: 0)])
+            ]
+        )
         do {
             try bad.validate()
             Issue.record("expected a validation error")
         } catch {
-            #expect(error.issues.map(\.pointer) == ["/podSecurity/profile", "/podSecurity/runtimeClassName", "/egress/0/cidr",
-                                                    "/egress/0/ports/0/protocol", "/egress/0/ports/0/port"])
+            #expect(
+                error.issues.map(\.pointer) == [
+                    "/podSecurity/profile", "/podSecurity/runtimeClassName", "/egress/0/cidr",
+                    "/egress/0/ports/0/protocol", "/egress/0/ports/0/port",
+                ]
+            )
         }
     }
 
@@ -182,8 +242,10 @@ struct PolicyGuardrailTests {
         }
         let suppressed = try #require(results.first { $0["ruleId"] == "WDN-POD-017" })
         #expect(suppressed["suppressions"]?[0]?["kind"] == "external")
-        #expect(GuardrailOutput.sarifLevel(.critical) == "error" && GuardrailOutput.sarifLevel(.high) == "error"
-            && GuardrailOutput.sarifLevel(.medium) == "warning" && GuardrailOutput.sarifLevel(.low) == "note")
+        #expect(
+            GuardrailOutput.sarifLevel(.critical) == "error" && GuardrailOutput.sarifLevel(.high) == "error"
+                && GuardrailOutput.sarifLevel(.medium) == "warning" && GuardrailOutput.sarifLevel(.low) == "note"
+        )
     }
 
     @Test func textAndJSON() throws {

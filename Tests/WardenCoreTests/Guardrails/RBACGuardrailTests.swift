@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WardenCore
 
 @Suite("RBAC guardrails")
@@ -7,8 +8,13 @@ struct RBACGuardrailTests {
     static let agent = AgentIdentity(namespace: "agents", serviceAccount: "coder")
 
     static func ids(_ rules: [PolicyRule], namespace: String = "agents", serviceAccounts: [String: [String]] = [:]) -> Set<String> {
-        Set(RBACGuardrails.check(baseline: [BaselineGrant(namespace: namespace, rules: rules)], agent: agent,
-                                 serviceAccounts: serviceAccounts).map(\.ruleID))
+        Set(
+            RBACGuardrails.check(
+                baseline: [BaselineGrant(namespace: namespace, rules: rules)],
+                agent: agent,
+                serviceAccounts: serviceAccounts
+            ).map(\.ruleID)
+        )
     }
 
     static func rule(_ verbs: [String], _ groups: [String], _ resources: [String], names: [String] = []) -> PolicyRule {
@@ -30,9 +36,14 @@ struct RBACGuardrailTests {
         ("WDN-RBAC-019", rule(["patch"], [""], ["pods/ephemeralcontainers"]), rule(["get"], [""], ["pods/ephemeralcontainers"]), "agents"),
         ("WDN-RBAC-020", rule(["get"], [""], ["nodes/proxy"]), rule(["get"], [""], ["nodes/stats"]), "*"),
         ("WDN-RBAC-021", rule(["create"], [""], ["serviceaccounts/token"]), rule(["get"], [""], ["serviceaccounts"]), "agents"),
-        ("WDN-RBAC-022", rule(["approve"], ["certificates.k8s.io"], ["signers"]), rule(["create"], ["certificates.k8s.io"], ["certificatesigningrequests"]), "*"),
-        ("WDN-RBAC-023", rule(["patch"], ["admissionregistration.k8s.io"], ["mutatingwebhookconfigurations"]),
-         rule(["list"], ["admissionregistration.k8s.io"], ["mutatingwebhookconfigurations"]), "*"),
+        (
+            "WDN-RBAC-022", rule(["approve"], ["certificates.k8s.io"], ["signers"]),
+            rule(["create"], ["certificates.k8s.io"], ["certificatesigningrequests"]), "*"
+        ),
+        (
+            "WDN-RBAC-023", rule(["patch"], ["admissionregistration.k8s.io"], ["mutatingwebhookconfigurations"]),
+            rule(["list"], ["admissionregistration.k8s.io"], ["mutatingwebhookconfigurations"]), "*"
+        ),
         ("WDN-RBAC-024", rule(["create"], [""], ["persistentvolumes"]), rule(["create"], [""], ["persistentvolumeclaims"]), "*"),
         ("WDN-RBAC-025", rule(["update"], [rbacGroupName], ["rolebindings"]), rule(["get"], [rbacGroupName], ["rolebindings"]), "agents"),
         ("WDN-RBAC-026", rule(["create"], ["batch"], ["cronjobs"]), rule(["get"], ["batch"], ["cronjobs"]), "agents"),
@@ -49,7 +60,10 @@ struct RBACGuardrailTests {
     }
 
     @Test func clusterWideBaselineGrant() {
-        let f = RBACGuardrails.check(baseline: [BaselineGrant(namespace: "agents", rules: []), BaselineGrant(namespace: "*", rules: [])], agent: Self.agent)
+        let f = RBACGuardrails.check(
+            baseline: [BaselineGrant(namespace: "agents", rules: []), BaselineGrant(namespace: "*", rules: [])],
+            agent: Self.agent
+        )
         #expect(f.map(\.ruleID) == ["WDN-RBAC-001"])
         #expect(f[0].ruleLocation?.grantIndex == 1)
         #expect(RBACGuardrails.check(baseline: [BaselineGrant(namespace: "agents", rules: [])]).isEmpty)
@@ -64,7 +78,9 @@ struct RBACGuardrailTests {
     @Test func secretsNamedAndWildcards() {
         // `*` verbs count; resourceNames make the narrower finding.
         #expect(Self.ids([Self.rule(["*"], [""], ["secrets"])]) == ["WDN-RBAC-010", "WDN-RBAC-012", "WDN-RBAC-013"])
-        let named = RBACGuardrails.check(baseline: [BaselineGrant(namespace: "agents", rules: [Self.rule(["get"], [""], ["secrets"], names: ["a", "b"])])])
+        let named = RBACGuardrails.check(baseline: [
+            BaselineGrant(namespace: "agents", rules: [Self.rule(["get"], [""], ["secrets"], names: ["a", "b"])])
+        ])
         #expect(named.map(\.ruleID) == ["WDN-RBAC-011"])
         #expect(named[0].severity == .medium)
         #expect(named[0].message.contains("named a, b"))
@@ -72,36 +88,41 @@ struct RBACGuardrailTests {
     }
 
     @Test func workloadCreationListsServiceAccounts() {
-        let f = RBACGuardrails.check(baseline: [BaselineGrant(namespace: "agents", rules: [Self.rule(["patch"], ["apps"], ["statefulsets"])])],
-                                     agent: Self.agent, serviceAccounts: ["agents": ["coder", "deployer"], "other": ["x"]])
+        let f = RBACGuardrails.check(
+            baseline: [BaselineGrant(namespace: "agents", rules: [Self.rule(["patch"], ["apps"], ["statefulsets"])])],
+            agent: Self.agent,
+            serviceAccounts: ["agents": ["coder", "deployer"], "other": ["x"]]
+        )
         #expect(f.map(\.ruleID) == ["WDN-RBAC-026"])
         #expect(f[0].serviceAccounts == ["coder", "default", "deployer"])
-        let wide = RBACGuardrails.check(baseline: [BaselineGrant(namespace: "*", rules: [Self.rule(["create"], [""], ["pods"])])],
-                                        serviceAccounts: ["agents": ["coder"]])
+        let wide = RBACGuardrails.check(
+            baseline: [BaselineGrant(namespace: "*", rules: [Self.rule(["create"], [""], ["pods"])])],
+            serviceAccounts: ["agents": ["coder"]]
+        )
         #expect(wide.first { $0.ruleID == "WDN-RBAC-026" }?.serviceAccounts == ["agents/coder", "agents/default"])
     }
 
     @Test func liveGrantsFromASnapshot() throws {
         let yaml = """
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata: {name: reader}
-        rules:
-        - {apiGroups: [""], resources: [pods], verbs: [get]}
-        - {apiGroups: [""], resources: [secrets], verbs: [list]}
-        ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRoleBinding
-        metadata: {name: coder-reader}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
-        subjects: [{kind: ServiceAccount, name: coder, namespace: agents}]
-        ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: coder-admin, namespace: agents}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
-        subjects: [{kind: ServiceAccount, name: coder}]
-        """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: reader}
+            rules:
+            - {apiGroups: [""], resources: [pods], verbs: [get]}
+            - {apiGroups: [""], resources: [secrets], verbs: [list]}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: coder-reader}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+            subjects: [{kind: ServiceAccount, name: coder, namespace: agents}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: coder-admin, namespace: agents}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+            subjects: [{kind: ServiceAccount, name: coder}]
+            """
         let snapshot = try Snapshot(parsing: yaml)
         let perms = snapshot.makeAuthorizer().effectivePermissions(of: Self.agent.identity)
         let f = RBACGuardrails.check(permissions: perms, agent: Self.agent)
@@ -122,12 +143,12 @@ struct RBACGuardrailTests {
 
     @Test func unboundRolesAreCheckedWithoutAnAgent() throws {
         let yaml = """
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata: {name: lonely, namespace: agents}
-        rules:
-        - {apiGroups: [""], resources: [pods/exec], verbs: [create]}
-        """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: lonely, namespace: agents}
+            rules:
+            - {apiGroups: [""], resources: [pods/exec], verbs: [create]}
+            """
         let report = try GuardrailCheck.run(manifests: Array(yaml.utf8))
         #expect(report.ruleIDs == ["WDN-RBAC-017"])
         #expect(report.findings[0].object == FindingObject(kind: "Role", namespace: "agents", name: "lonely"))

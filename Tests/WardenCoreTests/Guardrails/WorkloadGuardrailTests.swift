@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WardenCore
 
 @Suite("Workload guardrails")
@@ -7,18 +8,25 @@ struct WorkloadGuardrailTests {
     /// A Deployment that passes every check (with the agent's ServiceAccount known to need its token).
     static let good: JSONValue = [
         "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "web", "namespace": "agents"],
-        "spec": ["template": ["metadata": ["labels": ["app": "web"]], "spec": [
-            "serviceAccountName": "coder",
-            "securityContext": ["runAsNonRoot": true, "seccompProfile": ["type": "RuntimeDefault"]],
-            "containers": [container("a"), container("b")],
-            "volumes": [["name": "tmp", "emptyDir": [:]]],
-        ]]],
+        "spec": [
+            "template": [
+                "metadata": ["labels": ["app": "web"]],
+                "spec": [
+                    "serviceAccountName": "coder",
+                    "securityContext": ["runAsNonRoot": true, "seccompProfile": ["type": "RuntimeDefault"]],
+                    "containers": [container("a"), container("b")],
+                    "volumes": [["name": "tmp", "emptyDir": [:]]],
+                ],
+            ]
+        ],
     ]
 
     static func container(_ name: String) -> JSONValue {
-        ["name": .string(name), "image": "registry/x@sha256:abc",
-         "securityContext": ["allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "capabilities": ["drop": ["ALL"]]],
-         "resources": ["requests": ["cpu": "100m", "memory": "64Mi"], "limits": ["cpu": "1", "memory": "1Gi"]]]
+        [
+            "name": .string(name), "image": "registry/x@sha256:abc",
+            "securityContext": ["allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "capabilities": ["drop": ["ALL"]]],
+            "resources": ["requests": ["cpu": "100m", "memory": "64Mi"], "limits": ["cpu": "1", "memory": "1Gi"]],
+        ]
     }
 
     static let context = WorkloadContext(serviceAccountsWithPermissions: [ServiceAccountIdentity(namespace: "agents", name: "coder")])
@@ -48,16 +56,31 @@ struct WorkloadGuardrailTests {
     static let failing: [(String, [any JSONPathComponent], JSONValue, String)] = [
         ("WDN-POD-001", c1 + ["securityContext", "runAsNonRoot"], false, "/spec/template/spec/containers/1/securityContext/runAsNonRoot"),
         ("WDN-POD-002", spec + ["securityContext", "runAsUser"], 0, "/spec/template/spec/securityContext/runAsUser"),
-        ("WDN-POD-003", c1 + ["securityContext", "allowPrivilegeEscalation"], true, "/spec/template/spec/containers/1/securityContext/allowPrivilegeEscalation"),
-        ("WDN-POD-004", c1 + ["securityContext", "capabilities", "drop"], ["NET_RAW"], "/spec/template/spec/containers/1/securityContext/capabilities/drop"),
-        ("WDN-POD-005", c1 + ["securityContext", "capabilities", "add"], ["NET_BIND_SERVICE", "SYS_ADMIN"], "/spec/template/spec/containers/1/securityContext/capabilities/add/1"),
-        ("WDN-POD-006", spec + ["securityContext", "seccompProfile", "type"], "Unconfined", "/spec/template/spec/securityContext/seccompProfile/type"),
+        (
+            "WDN-POD-003", c1 + ["securityContext", "allowPrivilegeEscalation"], true,
+            "/spec/template/spec/containers/1/securityContext/allowPrivilegeEscalation"
+        ),
+        (
+            "WDN-POD-004", c1 + ["securityContext", "capabilities", "drop"], ["NET_RAW"],
+            "/spec/template/spec/containers/1/securityContext/capabilities/drop"
+        ),
+        (
+            "WDN-POD-005", c1 + ["securityContext", "capabilities", "add"], ["NET_BIND_SERVICE", "SYS_ADMIN"],
+            "/spec/template/spec/containers/1/securityContext/capabilities/add/1"
+        ),
+        (
+            "WDN-POD-006", spec + ["securityContext", "seccompProfile", "type"], "Unconfined",
+            "/spec/template/spec/securityContext/seccompProfile/type"
+        ),
         ("WDN-POD-007", c1 + ["securityContext", "privileged"], true, "/spec/template/spec/containers/1/securityContext/privileged"),
         ("WDN-POD-008", spec + ["hostPID"], true, "/spec/template/spec/hostPID"),
         ("WDN-POD-009", spec + ["volumes", 0], ["name": "h", "hostPath": ["path": "/"]], "/spec/template/spec/volumes/0/hostPath"),
         ("WDN-POD-010", c1 + ["ports"], [["containerPort": 80, "hostPort": 8080]], "/spec/template/spec/containers/1/ports/0/hostPort"),
         ("WDN-POD-011", spec + ["volumes", 0], ["name": "n", "nfs": ["server": "x", "path": "/"]], "/spec/template/spec/volumes/0/nfs"),
-        ("WDN-POD-012", c1 + ["securityContext", "readOnlyRootFilesystem"], false, "/spec/template/spec/containers/1/securityContext/readOnlyRootFilesystem"),
+        (
+            "WDN-POD-012", c1 + ["securityContext", "readOnlyRootFilesystem"], false,
+            "/spec/template/spec/containers/1/securityContext/readOnlyRootFilesystem"
+        ),
         ("WDN-POD-013", c1 + ["resources", "limits"], ["cpu": "1"], "/spec/template/spec/containers/1/resources"),
         ("WDN-POD-015", spec + ["serviceAccountName"], "builder", "/spec/template/spec/automountServiceAccountToken"),
         ("WDN-POD-016", spec + ["serviceAccountName"], "default", "/spec/template/spec/serviceAccountName"),
@@ -87,8 +110,12 @@ struct WorkloadGuardrailTests {
     @Test func runAsNonRootAtContainerLevelOnly() {
         var body = Self.set(Self.good, Self.spec + ["securityContext", "runAsNonRoot"], .null)
         let f = Self.check(body).filter { $0.ruleID == "WDN-POD-001" }
-        #expect(f.map(\.field) == ["/spec/template/spec/containers/0/securityContext/runAsNonRoot",
-                                   "/spec/template/spec/containers/1/securityContext/runAsNonRoot"])
+        #expect(
+            f.map(\.field) == [
+                "/spec/template/spec/containers/0/securityContext/runAsNonRoot",
+                "/spec/template/spec/containers/1/securityContext/runAsNonRoot",
+            ]
+        )
         body = Self.set(body, Self.spec + ["containers", 0, "securityContext", "runAsNonRoot"], true)
         body = Self.set(body, Self.c1 + ["securityContext", "runAsNonRoot"], true)
         #expect(Self.check(body).isEmpty)
@@ -98,14 +125,21 @@ struct WorkloadGuardrailTests {
         let bad: JSONValue = ["name": "dbg", "image": "busybox@sha256:1"]
         let body = Self.set(Self.set(Self.good, Self.spec + ["initContainers"], [bad]), Self.spec + ["ephemeralContainers"], [bad])
         let fields = Set(Self.check(body).filter { $0.ruleID == "WDN-POD-003" }.compactMap(\.field))
-        #expect(fields == ["/spec/template/spec/initContainers/0/securityContext/allowPrivilegeEscalation",
-                           "/spec/template/spec/ephemeralContainers/0/securityContext/allowPrivilegeEscalation"])
+        #expect(
+            fields == [
+                "/spec/template/spec/initContainers/0/securityContext/allowPrivilegeEscalation",
+                "/spec/template/spec/ephemeralContainers/0/securityContext/allowPrivilegeEscalation",
+            ]
+        )
     }
 
     @Test func automountIsFineWhenDisabledOrNeeded() {
         let other = Self.set(Self.good, Self.spec + ["serviceAccountName"], "builder")
         #expect(Self.check(Self.set(other, Self.spec + ["automountServiceAccountToken"], false)).isEmpty)
-        let ctx = WorkloadContext(serviceAccountsWithPermissions: [], serviceAccountAutomount: [ServiceAccountIdentity(namespace: "agents", name: "builder"): false])
+        let ctx = WorkloadContext(
+            serviceAccountsWithPermissions: [],
+            serviceAccountAutomount: [ServiceAccountIdentity(namespace: "agents", name: "builder"): false]
+        )
         #expect(WorkloadGuardrails.check(kind: "Deployment", namespace: "agents", name: "web", body: other, context: ctx).isEmpty)
     }
 
@@ -119,35 +153,49 @@ struct WorkloadGuardrailTests {
     }
 
     @Test func baselineProfileSkipsRestrictedOnlyChecks() {
-        let bare: JSONValue = ["spec": ["template": ["spec": ["serviceAccountName": "coder", "containers": [
-            ["name": "a", "image": "x@sha256:1", "securityContext": ["readOnlyRootFilesystem": true, "capabilities": ["add": ["CHOWN"]]],
-             "resources": ["requests": ["cpu": "1", "memory": "1"], "limits": ["cpu": "1", "memory": "1"]]]]]]]]
+        let bare: JSONValue = [
+            "spec": [
+                "template": [
+                    "spec": [
+                        "serviceAccountName": "coder",
+                        "containers": [
+                            [
+                                "name": "a", "image": "x@sha256:1",
+                                "securityContext": ["readOnlyRootFilesystem": true, "capabilities": ["add": ["CHOWN"]]],
+                                "resources": ["requests": ["cpu": "1", "memory": "1"], "limits": ["cpu": "1", "memory": "1"]],
+                            ]
+                        ],
+                    ]
+                ]
+            ]
+        ]
         #expect(Self.check(bare, expectations: PodSecurityExpectation(profile: "baseline")).isEmpty)
         #expect(Set(Self.check(bare).map(\.ruleID)) == ["WDN-POD-001", "WDN-POD-003", "WDN-POD-004", "WDN-POD-005", "WDN-POD-006"])
     }
 
     @Test func namespaceAndQuota() throws {
         let yaml = """
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: agents, labels: {pod-security.kubernetes.io/enforce: baseline}}
-        """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: agents, labels: {pod-security.kubernetes.io/enforce: baseline}}
+            """
         let agent = AgentIdentity(namespace: "agents", serviceAccount: "coder")
         let r = try GuardrailCheck.run(manifests: Array(yaml.utf8), agent: agent)
         #expect(r.ruleIDs == ["WDN-NET-001", "WDN-NS-001", "WDN-NS-002"])
         #expect(r.findings.first { $0.ruleID == "WDN-NS-001" }?.message.contains("baseline") == true)
-        let ok = yaml.replacingOccurrences(of: "baseline", with: "restricted") + """
+        let ok =
+            yaml.replacingOccurrences(of: "baseline", with: "restricted") + """
 
-        ---
-        apiVersion: v1
-        kind: ResourceQuota
-        metadata: {name: q, namespace: agents}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: deny, namespace: agents}
-        spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
-        """
+                ---
+                apiVersion: v1
+                kind: ResourceQuota
+                metadata: {name: q, namespace: agents}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: deny, namespace: agents}
+                spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+                """
         #expect(try GuardrailCheck.run(manifests: Array(ok.utf8), agent: agent).findings.isEmpty)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenCore
 
 @Suite("ClusterRole aggregation and label selectors")
@@ -69,7 +70,7 @@ struct AggregationTests {
         #expect(!req("missing", .in, ["x"]).matches(labels))
         #expect(req("tier", .notIn, ["bronze"]).matches(labels))
         #expect(!req("tier", .notIn, ["gold"]).matches(labels))
-        #expect(req("missing", .notIn, ["x"]).matches(labels)) // absent label satisfies NotIn
+        #expect(req("missing", .notIn, ["x"]).matches(labels))  // absent label satisfies NotIn
         #expect(req("team", .exists).matches(labels))
         #expect(!req("missing", .exists).matches(labels))
         #expect(req("missing", .doesNotExist).matches(labels))
@@ -86,10 +87,14 @@ struct AggregationTests {
 
     @Test func aggregationWithExpressionsAndMultipleSelectors() {
         let roles = [
-            ClusterRole(name: "monitoring", rules: [], aggregationRule: AggregationRule(clusterRoleSelectors: [
-                LabelSelector(matchExpressions: [.init(key: "monitoring", operator: .exists)]),
-                LabelSelector(matchLabels: ["extra": "yes"], matchExpressions: [.init(key: "env", operator: .notIn, values: ["prod"])]),
-            ])),
+            ClusterRole(
+                name: "monitoring",
+                rules: [],
+                aggregationRule: AggregationRule(clusterRoleSelectors: [
+                    LabelSelector(matchExpressions: [.init(key: "monitoring", operator: .exists)]),
+                    LabelSelector(matchLabels: ["extra": "yes"], matchExpressions: [.init(key: "env", operator: .notIn, values: ["prod"])]),
+                ])
+            ),
             ClusterRole(name: "m1", labels: ["monitoring": ""], rules: [Self.podsGet]),
             ClusterRole(name: "m2", labels: ["extra": "yes", "env": "prod"], rules: [Self.secretsGet]),
             ClusterRole(name: "m3", labels: ["extra": "yes"], rules: [Self.nodesList]),
@@ -111,9 +116,12 @@ struct AggregationTests {
             ClusterRole(name: "view", rules: [], aggregationRule: Self.selector(["to-view": "true"])),
             ClusterRole(name: "extra", labels: ["to-view": "true"], rules: [Self.podsGet]),
         ]
-        let a = RBACAuthorizer(clusterRoles: roles, roleBindings: [
-            RoleBinding(name: "rb", namespace: "ns", subjects: [.user("u")], roleRef: .clusterRole("view")),
-        ])
+        let a = RBACAuthorizer(
+            clusterRoles: roles,
+            roleBindings: [
+                RoleBinding(name: "rb", namespace: "ns", subjects: [.user("u")], roleRef: .clusterRole("view"))
+            ]
+        )
         let d = a.authorize(AccessRequest(user: "u", resource: .init(namespace: "ns", verb: "get", resource: "pods")))
         #expect(d.allowed)
         #expect(d.grants.first?.ruleIndex == 0)

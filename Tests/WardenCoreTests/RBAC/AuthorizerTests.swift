@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenCore
 
 @Suite("RBACAuthorizer semantics")
@@ -16,7 +17,8 @@ struct AuthorizerTests {
     @Test func roleBindingToClusterRoleGrantsOnlyInItsNamespace() {
         let a = RBACAuthorizer(
             clusterRoles: [ClusterRole(name: "pod-reader", rules: [Self.podReader])],
-            roleBindings: [RoleBinding(name: "rb", namespace: "team-a", subjects: [.user("alice")], roleRef: .clusterRole("pod-reader"))])
+            roleBindings: [RoleBinding(name: "rb", namespace: "team-a", subjects: [.user("alice")], roleRef: .clusterRole("pod-reader"))]
+        )
         #expect(a.allows(AccessRequest(user: "alice", attributes: Self.get("pods", ns: "team-a"))))
         #expect(!a.allows(AccessRequest(user: "alice", attributes: Self.get("pods", ns: "team-b"))))
         // Cluster-scoped / all-namespaces requests are not granted by RoleBindings.
@@ -26,7 +28,8 @@ struct AuthorizerTests {
     @Test func clusterRoleBindingGrantsEverywhere() {
         let a = RBACAuthorizer(
             clusterRoles: [ClusterRole(name: "pod-reader", rules: [Self.podReader])],
-            clusterRoleBindings: [ClusterRoleBinding(name: "crb", subjects: [.group("readers")], roleRef: .clusterRole("pod-reader"))])
+            clusterRoleBindings: [ClusterRoleBinding(name: "crb", subjects: [.group("readers")], roleRef: .clusterRole("pod-reader"))]
+        )
         for ns in ["", "a", "kube-system"] {
             #expect(a.allows(AccessRequest(user: "bob", groups: ["readers"], attributes: Self.get("pods", ns: ns))))
         }
@@ -36,9 +39,12 @@ struct AuthorizerTests {
 
     @Test func roleLookedUpInBindingNamespace() {
         let a = RBACAuthorizer(
-            roles: [RBACRole(name: "reader", namespace: "a", rules: [Self.podReader]),
-                    RBACRole(name: "reader", namespace: "b", rules: [Self.secretReader])],
-            roleBindings: [RoleBinding(name: "rb", namespace: "b", subjects: [.user("u")], roleRef: .role("reader"))])
+            roles: [
+                RBACRole(name: "reader", namespace: "a", rules: [Self.podReader]),
+                RBACRole(name: "reader", namespace: "b", rules: [Self.secretReader]),
+            ],
+            roleBindings: [RoleBinding(name: "rb", namespace: "b", subjects: [.user("u")], roleRef: .role("reader"))]
+        )
         #expect(a.allows(AccessRequest(user: "u", attributes: Self.get("secrets", ns: "b"))))
         #expect(!a.allows(AccessRequest(user: "u", attributes: Self.get("pods", ns: "b"))))
         #expect(!a.allows(AccessRequest(user: "u", attributes: Self.get("pods", ns: "a"))))
@@ -54,8 +60,9 @@ struct AuthorizerTests {
             ],
             clusterRoleBindings: [
                 // A ClusterRoleBinding cannot reference a Role.
-                ClusterRoleBinding(name: "crb-to-role", subjects: [.user("u")], roleRef: .role("reader")),
-            ])
+                ClusterRoleBinding(name: "crb-to-role", subjects: [.user("u")], roleRef: .role("reader"))
+            ]
+        )
         let d = a.authorize(AccessRequest(user: "u", attributes: Self.get("pods", ns: "a")))
         #expect(!d.allowed)
         #expect(d.grants.isEmpty)
@@ -70,7 +77,8 @@ struct AuthorizerTests {
         let a = RBACAuthorizer(
             clusterRoles: [ClusterRole(name: "health", rules: [Self.healthz])],
             roleBindings: [RoleBinding(name: "rb", namespace: "a", subjects: [.user("ns-user")], roleRef: .clusterRole("health"))],
-            clusterRoleBindings: [ClusterRoleBinding(name: "crb", subjects: [.user("cluster-user")], roleRef: .clusterRole("health"))])
+            clusterRoleBindings: [ClusterRoleBinding(name: "crb", subjects: [.user("cluster-user")], roleRef: .clusterRole("health"))]
+        )
         #expect(a.allows(AccessRequest(user: "cluster-user", nonResource: .init(path: "/healthz", verb: "get"))))
         #expect(a.allows(AccessRequest(user: "cluster-user", nonResource: .init(path: "/api/v1", verb: "get"))))
         #expect(!a.allows(AccessRequest(user: "cluster-user", nonResource: .init(path: "/api", verb: "get"))))
@@ -83,14 +91,22 @@ struct AuthorizerTests {
             clusterRoles: [ClusterRole(name: "pod-reader", rules: [Self.podReader])],
             roleBindings: [
                 // No namespace: defaults to the binding's namespace.
-                RoleBinding(name: "rb", namespace: "ci", subjects: [Subject(kind: "ServiceAccount", name: "builder")],
-                            roleRef: .clusterRole("pod-reader")),
+                RoleBinding(
+                    name: "rb",
+                    namespace: "ci",
+                    subjects: [Subject(kind: "ServiceAccount", name: "builder")],
+                    roleRef: .clusterRole("pod-reader")
+                )
             ],
             clusterRoleBindings: [
                 // No namespace in a ClusterRoleBinding: matches nobody.
-                ClusterRoleBinding(name: "crb-nons", subjects: [Subject(kind: "ServiceAccount", name: "builder")],
-                                   roleRef: .clusterRole("pod-reader")),
-            ])
+                ClusterRoleBinding(
+                    name: "crb-nons",
+                    subjects: [Subject(kind: "ServiceAccount", name: "builder")],
+                    roleRef: .clusterRole("pod-reader")
+                )
+            ]
+        )
         let builder = ServiceAccountIdentity(namespace: "ci", name: "builder")
         #expect(a.allows(builder.request(Self.get("pods", ns: "ci"))))
         #expect(!a.allows(builder.request(Self.get("pods", ns: "prod"))))
@@ -103,12 +119,26 @@ struct AuthorizerTests {
 
     @Test func implicitServiceAccountGroups() {
         let a = RBACAuthorizer(
-            clusterRoles: [ClusterRole(name: "pod-reader", rules: [Self.podReader]),
-                           ClusterRole(name: "secret-reader", rules: [Self.secretReader])],
-            roleBindings: [RoleBinding(name: "ns-sas", namespace: "ci", subjects: [.group("system:serviceaccounts:ci")],
-                                       roleRef: .clusterRole("secret-reader"))],
-            clusterRoleBindings: [ClusterRoleBinding(name: "all-sas", subjects: [.group("system:serviceaccounts")],
-                                                     roleRef: .clusterRole("pod-reader"))])
+            clusterRoles: [
+                ClusterRole(name: "pod-reader", rules: [Self.podReader]),
+                ClusterRole(name: "secret-reader", rules: [Self.secretReader]),
+            ],
+            roleBindings: [
+                RoleBinding(
+                    name: "ns-sas",
+                    namespace: "ci",
+                    subjects: [.group("system:serviceaccounts:ci")],
+                    roleRef: .clusterRole("secret-reader")
+                )
+            ],
+            clusterRoleBindings: [
+                ClusterRoleBinding(
+                    name: "all-sas",
+                    subjects: [.group("system:serviceaccounts")],
+                    roleRef: .clusterRole("pod-reader")
+                )
+            ]
+        )
         let sa = ServiceAccountIdentity(namespace: "ci", name: "anything")
         #expect(sa.implicitGroups == ["system:serviceaccounts", "system:serviceaccounts:ci", "system:authenticated"])
         #expect(a.allows(sa.request(Self.get("pods", ns: "x"))))
@@ -165,11 +195,15 @@ struct AuthorizerTests {
             roles: [RBACRole(name: "r", namespace: "a", rules: [Self.secretReader, Self.podReader])],
             clusterRoles: [ClusterRole(name: "c", rules: [Self.podReader, PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])])],
             roleBindings: [RoleBinding(name: "rb", namespace: "a", subjects: [.group("g"), .user("u")], roleRef: .role("r"))],
-            clusterRoleBindings: [ClusterRoleBinding(name: "crb", subjects: [.user("u")], roleRef: .clusterRole("c"))])
+            clusterRoleBindings: [ClusterRoleBinding(name: "crb", subjects: [.user("u")], roleRef: .clusterRole("c"))]
+        )
         let d = a.authorize(AccessRequest(user: "u", groups: ["g"], attributes: Self.get("pods", ns: "a")))
         #expect(d.allowed)
-        #expect(d.grants.map { "\($0.bindingKind.rawValue)/\($0.bindingName)#\($0.ruleIndex)" } ==
-            ["ClusterRoleBinding/crb#0", "ClusterRoleBinding/crb#1", "RoleBinding/rb#1"])
+        #expect(
+            d.grants.map { "\($0.bindingKind.rawValue)/\($0.bindingName)#\($0.ruleIndex)" } == [
+                "ClusterRoleBinding/crb#0", "ClusterRoleBinding/crb#1", "RoleBinding/rb#1",
+            ]
+        )
         // The first applying subject is reported (group listed before the user).
         #expect(d.grants[2].subject == .group("g"))
         #expect(d.reason.hasPrefix("RBAC: allowed by ClusterRoleBinding \"crb\" of ClusterRole \"c\""))
@@ -178,18 +212,24 @@ struct AuthorizerTests {
     @Test func whoCan() {
         let a = RBACAuthorizer(
             roles: [RBACRole(name: "r", namespace: "a", rules: [Self.secretReader])],
-            clusterRoles: [ClusterRole(name: "admin", rules: [PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])]),
-                           ClusterRole(name: "pods", rules: [Self.podReader])],
+            clusterRoles: [
+                ClusterRole(name: "admin", rules: [PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])]),
+                ClusterRole(name: "pods", rules: [Self.podReader]),
+            ],
             roleBindings: [
-                RoleBinding(name: "rb", namespace: "a",
-                            subjects: [.user("alice"), Subject(kind: "ServiceAccount", name: "sa1"), .user("alice")],
-                            roleRef: .role("r")),
+                RoleBinding(
+                    name: "rb",
+                    namespace: "a",
+                    subjects: [.user("alice"), Subject(kind: "ServiceAccount", name: "sa1"), .user("alice")],
+                    roleRef: .role("r")
+                ),
                 RoleBinding(name: "rb-b", namespace: "b", subjects: [.user("carol")], roleRef: .role("r")),
             ],
             clusterRoleBindings: [
                 ClusterRoleBinding(name: "admins", subjects: [.group("system:masters")], roleRef: .clusterRole("admin")),
                 ClusterRoleBinding(name: "sa-pods", subjects: [.group("system:serviceaccounts")], roleRef: .clusterRole("pods")),
-            ])
+            ]
+        )
         let who = a.whoCan(Self.get("secrets", ns: "a", name: "s"))
         #expect(who.map(\.subject) == [.user("alice"), .group("system:masters"), .serviceAccount(namespace: "a", name: "sa1")])
         #expect(who[0].grants.count == 1)
@@ -201,27 +241,38 @@ struct AuthorizerTests {
         // With service accounts, group-derived access is reported per service account.
         let sas = [ServiceAccountIdentity(namespace: "a", name: "sa1"), ServiceAccountIdentity(namespace: "z", name: "other")]
         let podsWho = a.whoCan(Self.get("pods", ns: "q"), serviceAccounts: sas)
-        #expect(podsWho.map(\.subject) == [.group("system:masters"), .group("system:serviceaccounts"),
-                                           .serviceAccount(namespace: "a", name: "sa1"), .serviceAccount(namespace: "z", name: "other")])
+        #expect(
+            podsWho.map(\.subject) == [
+                .group("system:masters"), .group("system:serviceaccounts"),
+                .serviceAccount(namespace: "a", name: "sa1"), .serviceAccount(namespace: "z", name: "other"),
+            ]
+        )
         #expect(podsWho[2].grants.first?.subject == .group("system:serviceaccounts"))
 
         let urlWho = a.whoCan(F.nonResource("get", "/healthz"))
-        #expect(urlWho.isEmpty) // the admin rule has no nonResourceURLs
+        #expect(urlWho.isEmpty)  // the admin rule has no nonResourceURLs
     }
 
     @Test func effectivePermissionsGroupedByNamespace() {
         let a = RBACAuthorizer(
-            roles: [RBACRole(name: "r", namespace: "zeta", rules: [Self.secretReader]),
-                    RBACRole(name: "r", namespace: "alpha", rules: [Self.podReader])],
+            roles: [
+                RBACRole(name: "r", namespace: "zeta", rules: [Self.secretReader]),
+                RBACRole(name: "r", namespace: "alpha", rules: [Self.podReader]),
+            ],
             clusterRoles: [ClusterRole(name: "health", rules: [Self.healthz])],
             roleBindings: [
-                RoleBinding(name: "z", namespace: "zeta", subjects: [Subject(kind: "ServiceAccount", name: "bot", namespace: "home")],
-                            roleRef: .role("r")),
+                RoleBinding(
+                    name: "z",
+                    namespace: "zeta",
+                    subjects: [Subject(kind: "ServiceAccount", name: "bot", namespace: "home")],
+                    roleRef: .role("r")
+                ),
                 RoleBinding(name: "a1", namespace: "alpha", subjects: [.group("system:serviceaccounts:home")], roleRef: .role("r")),
                 RoleBinding(name: "a2", namespace: "alpha", subjects: [.group("system:authenticated")], roleRef: .clusterRole("health")),
                 RoleBinding(name: "unrelated", namespace: "alpha", subjects: [.user("someone")], roleRef: .role("r")),
             ],
-            clusterRoleBindings: [ClusterRoleBinding(name: "h", subjects: [.group("system:authenticated")], roleRef: .clusterRole("health"))])
+            clusterRoleBindings: [ClusterRoleBinding(name: "h", subjects: [.group("system:authenticated")], roleRef: .clusterRole("health"))]
+        )
         let bot = ServiceAccountIdentity(namespace: "home", name: "bot")
         let p = a.effectivePermissions(of: bot)
         #expect(p.clusterWide.map(\.source.bindingName) == ["h"])
@@ -251,19 +302,33 @@ struct AuthorizerTests {
 
     @Test func largeSyntheticClusterIsConsistent() {
         // Many namespaces and service accounts; check all-SA permissions against authorize.
-        var roles: [RBACRole] = [], rbs: [RoleBinding] = [], sas: [ServiceAccountIdentity] = []
+        var roles: [RBACRole] = []
+        var rbs: [RoleBinding] = []
+        var sas: [ServiceAccountIdentity] = []
         for n in 0..<50 {
             let ns = "ns\(n)"
             roles.append(RBACRole(name: "app", namespace: ns, rules: [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["cm\(n % 7)"])]))
             for s in 0..<10 {
                 sas.append(ServiceAccountIdentity(namespace: ns, name: "sa\(s)"))
                 if s % 3 == 0 {
-                    rbs.append(RoleBinding(name: "rb\(s)", namespace: ns, subjects: [.serviceAccount(namespace: ns, name: "sa\(s)")],
-                                           roleRef: .role("app")))
+                    rbs.append(
+                        RoleBinding(
+                            name: "rb\(s)",
+                            namespace: ns,
+                            subjects: [.serviceAccount(namespace: ns, name: "sa\(s)")],
+                            roleRef: .role("app")
+                        )
+                    )
                 }
             }
-            rbs.append(RoleBinding(name: "cross", namespace: ns, subjects: [.serviceAccount(namespace: "ns\((n + 1) % 50)", name: "sa1")],
-                                   roleRef: .clusterRole("view")))
+            rbs.append(
+                RoleBinding(
+                    name: "cross",
+                    namespace: ns,
+                    subjects: [.serviceAccount(namespace: "ns\((n + 1) % 50)", name: "sa1")],
+                    roleRef: .clusterRole("view")
+                )
+            )
         }
         let a = RBACAuthorizer(roles: roles, clusterRoles: [ClusterRole(name: "view", rules: [Self.podReader])], roleBindings: rbs)
         let all = a.effectivePermissions(forServiceAccounts: sas)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenCore
 
 /// Evaluation against the real bootstrap policy golden files (admin/edit/view have `rules: null`
@@ -39,8 +40,15 @@ struct BootstrapPolicyTests {
             RoleBinding(name: "editors", namespace: "team", subjects: [.user("eve")], roleRef: .clusterRole("edit")),
             RoleBinding(name: "viewers", namespace: "team", subjects: [.user("vic")], roleRef: .clusterRole("view")),
         ])
-        func can(_ user: String, _ verb: String, _ resource: String, group: String = "", sub: String = "",
-                 ns: String = "team", name: String = "") -> Bool {
+        func can(
+            _ user: String,
+            _ verb: String,
+            _ resource: String,
+            group: String = "",
+            sub: String = "",
+            ns: String = "team",
+            name: String = ""
+        ) -> Bool {
             a.allows(Self.req(user, F.resource(verb, group: group, resource, subresource: sub, namespace: ns, name: name)))
         }
         // admin
@@ -102,13 +110,20 @@ struct BootstrapPolicyTests {
         // A human user without the service account groups does not get it.
         #expect(!a.allows(Self.req("bob", F.nonResource("get", "/openid/v1/jwks"))))
         let p = a.effectivePermissions(of: sa)
-        #expect(Set(p.clusterWide.map(\.source.bindingName)) ==
-            ["system:basic-user", "system:discovery", "system:public-info-viewer", "system:service-account-issuer-discovery"])
+        #expect(
+            Set(p.clusterWide.map(\.source.bindingName)) == [
+                "system:basic-user", "system:discovery", "system:public-info-viewer", "system:service-account-issuer-discovery",
+            ]
+        )
         #expect(p.namespaces.isEmpty)
         let all = a.effectivePermissions(forServiceAccounts: [sa, ServiceAccountIdentity(namespace: "kube-system", name: "kube-dns")])
         #expect(all[1].permissions.clusterWide.map(\.source.bindingName).contains("system:kube-dns"))
-        #expect(a.allows(ServiceAccountIdentity(namespace: "kube-system", name: "kube-dns")
-            .request(F.resource("list", "endpoints"))))
+        #expect(
+            a.allows(
+                ServiceAccountIdentity(namespace: "kube-system", name: "kube-dns")
+                    .request(F.resource("list", "endpoints"))
+            )
+        )
         #expect(!a.allows(ServiceAccountIdentity(namespace: "other", name: "kube-dns").request(F.resource("list", "endpoints"))))
     }
 
@@ -122,9 +137,11 @@ struct BootstrapPolicyTests {
     }
 
     @Test func playbookExamples() throws {
-        let docs = try ["01-namespace.yaml", "02-serviceaccount.yaml", "03-role.yaml", "04-rolebinding.yaml",
-                        "05-pod.yaml", "06-networkpolicy.yaml"]
-            .map { String(decoding: try SnapshotFixtureFiles.bytes($0), as: UTF8.self) }
+        let docs = try [
+            "01-namespace.yaml", "02-serviceaccount.yaml", "03-role.yaml", "04-rolebinding.yaml",
+            "05-pod.yaml", "06-networkpolicy.yaml",
+        ]
+        .map { String(decoding: try SnapshotFixtureFiles.bytes($0), as: UTF8.self) }
         let snapshot = try Snapshot(parsing: docs.joined(separator: "\n---\n"))
         #expect(snapshot.serviceAccounts == [ServiceAccountIdentity(namespace: "ai-agents", name: "coding-agent")])
         var state = snapshot.rbac
@@ -146,9 +163,16 @@ struct BootstrapPolicyTests {
         #expect(!can("list", "pods", ns: ""))
         let p = a.effectivePermissions(of: agent)
         #expect(p.namespaces.map(\.namespace) == ["ai-agents"])
-        #expect(p.namespaces[0].bindings[0].source ==
-            BindingSource(bindingKind: .roleBinding, bindingNamespace: "ai-agents", bindingName: "coding-agent-binding",
-                          roleKind: "Role", roleName: "coding-agent-role"))
+        #expect(
+            p.namespaces[0].bindings[0].source
+                == BindingSource(
+                    bindingKind: .roleBinding,
+                    bindingNamespace: "ai-agents",
+                    bindingName: "coding-agent-binding",
+                    roleKind: "Role",
+                    roleName: "coding-agent-role"
+                )
+        )
         // The subject has no namespace in the manifest; it defaults to the binding's.
         #expect(p.namespaces[0].bindings[0].subject == Subject(kind: "ServiceAccount", name: "coding-agent"))
     }

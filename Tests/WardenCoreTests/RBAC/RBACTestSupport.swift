@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import WardenCore
 
 /// Helpers mirroring the constructors of upstream rbac_test.go.
@@ -24,16 +25,39 @@ enum RBACFixtures {
         ClusterRoleBinding(name: name ?? "crb-\(roleName)", subjects: Self.subjects(subjects), roleRef: .clusterRole(roleName))
     }
 
-    static func roleBinding(_ namespace: String, _ roleName: String, toClusterRole: Bool, _ subjects: String...,
-                            name: String? = nil) -> RoleBinding {
-        RoleBinding(name: name ?? "rb-\(roleName)", namespace: namespace, subjects: Self.subjects(subjects),
-                    roleRef: toClusterRole ? .clusterRole(roleName) : .role(roleName))
+    static func roleBinding(
+        _ namespace: String,
+        _ roleName: String,
+        toClusterRole: Bool,
+        _ subjects: String...,
+        name: String? = nil
+    ) -> RoleBinding {
+        RoleBinding(
+            name: name ?? "rb-\(roleName)",
+            namespace: namespace,
+            subjects: Self.subjects(subjects),
+            roleRef: toClusterRole ? .clusterRole(roleName) : .role(roleName)
+        )
     }
 
-    static func resource(_ verb: String, group: String = "", _ resource: String, subresource: String = "",
-                         namespace: String = "", name: String = "") -> RequestAttributes {
-        .resource(ResourceAttributes(namespace: namespace, verb: verb, group: group, resource: resource,
-                                     subresource: subresource, name: name))
+    static func resource(
+        _ verb: String,
+        group: String = "",
+        _ resource: String,
+        subresource: String = "",
+        namespace: String = "",
+        name: String = ""
+    ) -> RequestAttributes {
+        .resource(
+            ResourceAttributes(
+                namespace: namespace,
+                verb: verb,
+                group: group,
+                resource: resource,
+                subresource: subresource,
+                name: name
+            )
+        )
     }
 
     static func nonResource(_ verb: String, _ path: String) -> RequestAttributes {

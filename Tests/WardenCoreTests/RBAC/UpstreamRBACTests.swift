@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenCore
 
 // Ports of plugin/pkg/auth/authorizer/rbac/rbac_test.go and pkg/registry/rbac/validation/rule_test.go.
@@ -16,24 +17,40 @@ struct UpstreamAuthorizerTests {
         var namespace: String
         var apiGroup: String
 
-        init(_ user: String, _ groups: String, _ verb: String, _ resource: String, _ subresource: String,
-             _ namespace: String, _ apiGroup: String) {
+        init(
+            _ user: String,
+            _ groups: String,
+            _ verb: String,
+            _ resource: String,
+            _ subresource: String,
+            _ namespace: String,
+            _ apiGroup: String
+        ) {
             (self.user, self.groups, self.verb, self.resource, self.subresource, self.namespace, self.apiGroup) =
                 (user, groups, verb, resource, subresource, namespace, apiGroup)
         }
 
         /// Upstream `defaultAttributes`: groups split on "," (so "" is one empty group).
         var request: AccessRequest {
-            AccessRequest(user: user, groups: groups.split(separator: ",", omittingEmptySubsequences: false).map(String.init),
-                          resource: ResourceAttributes(namespace: namespace, verb: verb, group: apiGroup,
-                                                       resource: resource, subresource: subresource))
+            AccessRequest(
+                user: user,
+                groups: groups.split(separator: ",", omittingEmptySubsequences: false).map(String.init),
+                resource: ResourceAttributes(
+                    namespace: namespace,
+                    verb: verb,
+                    group: apiGroup,
+                    resource: resource,
+                    subresource: subresource
+                )
+            )
         }
     }
 
     @Test func clusterRoleBoundInNamespace() {
         let a = RBACAuthorizer(
             clusterRoles: [ClusterRole(name: "admin", rules: [F.rule("*", "*", "*", "*")])],
-            roleBindings: [F.roleBinding("ns1", "admin", toClusterRole: true, "User:admin", "Group:admins")])
+            roleBindings: [F.roleBinding("ns1", "admin", toClusterRole: true, "User:admin", "Group:admins")]
+        )
         let pass = [
             Attr("admin", "", "get", "Pods", "", "ns1", ""),
             Attr("admin", "", "watch", "Pods", "", "ns1", ""),
@@ -62,7 +79,8 @@ struct UpstreamAuthorizerTests {
                 F.clusterRoleBinding("non-resource-url-getter", "User:foo", "Group:bar"),
                 F.clusterRoleBinding("non-resource-url", "User:admin", "Group:admin"),
                 F.clusterRoleBinding("non-resource-url-prefix", "User:prefixed", "Group:prefixed"),
-            ])
+            ]
+        )
         func req(user: String = "", groups: [String] = [], _ verb: String, _ path: String) -> AccessRequest {
             AccessRequest(user: user, groups: groups, nonResource: NonResourceAttributes(path: path, verb: verb))
         }
@@ -86,13 +104,15 @@ struct UpstreamAuthorizerTests {
     @Test func subresourceResolution() {
         let a = RBACAuthorizer(
             clusterRoles: [ClusterRole(name: "admin", rules: [F.rule("*", "*", "pods", "*")])],
-            roleBindings: [F.roleBinding("ns1", "admin", toClusterRole: true, "User:admin", "Group:admins")])
+            roleBindings: [F.roleBinding("ns1", "admin", toClusterRole: true, "User:admin", "Group:admins")]
+        )
         #expect(a.authorize(Attr("admin", "", "get", "pods", "", "ns1", "").request).allowed)
         #expect(!a.authorize(Attr("admin", "", "get", "pods", "status", "ns1", "").request).allowed)
 
         let b = RBACAuthorizer(
             clusterRoles: [ClusterRole(name: "admin", rules: [F.rule("*", "*", "pods/status", "*")])],
-            roleBindings: [F.roleBinding("ns1", "admin", toClusterRole: true, "User:admin", "Group:admins")])
+            roleBindings: [F.roleBinding("ns1", "admin", toClusterRole: true, "User:admin", "Group:admins")]
+        )
         #expect(b.authorize(Attr("admin", "", "get", "pods", "status", "ns1", "").request).allowed)
         #expect(!b.authorize(Attr("admin", "", "get", "pods", "", "ns1", "").request).allowed)
     }
@@ -111,75 +131,91 @@ struct UpstreamAuthorizerTests {
     static func url(_ verb: String, _ path: String) -> RequestAttributes { RBACFixtures.nonResource(verb, path) }
 
     static let ruleCases: [RuleCase] = [
-        RuleCase(name: "star verb, exact match other",
-                 rule: PolicyRule(verbs: ["*"], apiGroups: ["group1"], resources: ["resource1"]),
-                 expectations: [
-                    (res("verb1", "group1", "resource1"), true), (res("verb1", "group2", "resource1"), false),
-                    (res("verb1", "group1", "resource2"), false), (res("verb1", "group2", "resource2"), false),
-                    (res("verb2", "group1", "resource1"), true), (res("verb2", "group2", "resource1"), false),
-                    (res("verb2", "group1", "resource2"), false), (res("verb2", "group2", "resource2"), false),
-                 ]),
-        RuleCase(name: "star group, exact match other",
-                 rule: PolicyRule(verbs: ["verb1"], apiGroups: ["*"], resources: ["resource1"]),
-                 expectations: [
-                    (res("verb1", "group1", "resource1"), true), (res("verb1", "group2", "resource1"), true),
-                    (res("verb1", "group1", "resource2"), false), (res("verb1", "group2", "resource2"), false),
-                    (res("verb2", "group1", "resource1"), false), (res("verb2", "group2", "resource1"), false),
-                    (res("verb2", "group1", "resource2"), false), (res("verb2", "group2", "resource2"), false),
-                 ]),
-        RuleCase(name: "star resource, exact match other",
-                 rule: PolicyRule(verbs: ["verb1"], apiGroups: ["group1"], resources: ["*"]),
-                 expectations: [
-                    (res("verb1", "group1", "resource1"), true), (res("verb1", "group2", "resource1"), false),
-                    (res("verb1", "group1", "resource2"), true), (res("verb1", "group2", "resource2"), false),
-                    (res("verb2", "group1", "resource1"), false), (res("verb2", "group2", "resource1"), false),
-                    (res("verb2", "group1", "resource2"), false), (res("verb2", "group2", "resource2"), false),
-                 ]),
-        RuleCase(name: "tuple expansion",
-                 rule: PolicyRule(verbs: ["verb1", "verb2"], apiGroups: ["group1", "group2"], resources: ["resource1", "resource2"]),
-                 expectations: [
-                    (res("verb1", "group1", "resource1"), true), (res("verb1", "group2", "resource1"), true),
-                    (res("verb1", "group1", "resource2"), true), (res("verb1", "group2", "resource2"), true),
-                    (res("verb2", "group1", "resource1"), true), (res("verb2", "group2", "resource1"), true),
-                    (res("verb2", "group1", "resource2"), true), (res("verb2", "group2", "resource2"), true),
-                 ]),
-        RuleCase(name: "subresource expansion",
-                 rule: PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["resource1/subresource1"]),
-                 expectations: [
-                    (res("verb1", "group1", "resource1", sub: "subresource1"), true),
-                    (res("verb1", "group2", "resource1", sub: "subresource2"), false),
-                    (res("verb1", "group1", "resource2", sub: "subresource1"), false),
-                    (res("verb1", "group2", "resource2", sub: "subresource1"), false),
-                    (res("verb2", "group1", "resource1", sub: "subresource1"), true),
-                    (res("verb2", "group2", "resource1", sub: "subresource2"), false),
-                    (res("verb2", "group1", "resource2", sub: "subresource1"), false),
-                    (res("verb2", "group2", "resource2", sub: "subresource1"), false),
-                 ]),
-        RuleCase(name: "star nonresource, exact match other",
-                 rule: PolicyRule(verbs: ["verb1"], nonResourceURLs: ["*"]),
-                 expectations: [
-                    (url("verb1", "/foo"), true), (url("verb1", "/foo/bar"), true), (url("verb1", "/foo/baz"), true),
-                    (url("verb1", "/foo/bar/one"), true), (url("verb1", "/foo/baz/one"), true),
-                    (url("verb2", "/foo"), false), (url("verb2", "/foo/bar"), false), (url("verb2", "/foo/baz"), false),
-                    (url("verb2", "/foo/bar/one"), false), (url("verb2", "/foo/baz/one"), false),
-                 ]),
-        RuleCase(name: "star nonresource subpath",
-                 rule: PolicyRule(verbs: ["verb1"], nonResourceURLs: ["/foo/*"]),
-                 expectations: [
-                    (url("verb1", "/foo"), false), (url("verb1", "/foo/bar"), true), (url("verb1", "/foo/baz"), true),
-                    (url("verb1", "/foo/bar/one"), true), (url("verb1", "/foo/baz/one"), true),
-                    (url("verb1", "/notfoo"), false), (url("verb1", "/notfoo/bar"), false),
-                    (url("verb1", "/notfoo/baz"), false), (url("verb1", "/notfoo/bar/one"), false),
-                    (url("verb1", "/notfoo/baz/one"), false),
-                 ]),
-        RuleCase(name: "star verb, exact nonresource",
-                 rule: PolicyRule(verbs: ["*"], nonResourceURLs: ["/foo", "/foo/bar/one"]),
-                 expectations: [
-                    (url("verb1", "/foo"), true), (url("verb1", "/foo/bar"), false), (url("verb1", "/foo/baz"), false),
-                    (url("verb1", "/foo/bar/one"), true), (url("verb1", "/foo/baz/one"), false),
-                    (url("verb2", "/foo"), true), (url("verb2", "/foo/bar"), false), (url("verb2", "/foo/baz"), false),
-                    (url("verb2", "/foo/bar/one"), true), (url("verb2", "/foo/baz/one"), false),
-                 ]),
+        RuleCase(
+            name: "star verb, exact match other",
+            rule: PolicyRule(verbs: ["*"], apiGroups: ["group1"], resources: ["resource1"]),
+            expectations: [
+                (res("verb1", "group1", "resource1"), true), (res("verb1", "group2", "resource1"), false),
+                (res("verb1", "group1", "resource2"), false), (res("verb1", "group2", "resource2"), false),
+                (res("verb2", "group1", "resource1"), true), (res("verb2", "group2", "resource1"), false),
+                (res("verb2", "group1", "resource2"), false), (res("verb2", "group2", "resource2"), false),
+            ]
+        ),
+        RuleCase(
+            name: "star group, exact match other",
+            rule: PolicyRule(verbs: ["verb1"], apiGroups: ["*"], resources: ["resource1"]),
+            expectations: [
+                (res("verb1", "group1", "resource1"), true), (res("verb1", "group2", "resource1"), true),
+                (res("verb1", "group1", "resource2"), false), (res("verb1", "group2", "resource2"), false),
+                (res("verb2", "group1", "resource1"), false), (res("verb2", "group2", "resource1"), false),
+                (res("verb2", "group1", "resource2"), false), (res("verb2", "group2", "resource2"), false),
+            ]
+        ),
+        RuleCase(
+            name: "star resource, exact match other",
+            rule: PolicyRule(verbs: ["verb1"], apiGroups: ["group1"], resources: ["*"]),
+            expectations: [
+                (res("verb1", "group1", "resource1"), true), (res("verb1", "group2", "resource1"), false),
+                (res("verb1", "group1", "resource2"), true), (res("verb1", "group2", "resource2"), false),
+                (res("verb2", "group1", "resource1"), false), (res("verb2", "group2", "resource1"), false),
+                (res("verb2", "group1", "resource2"), false), (res("verb2", "group2", "resource2"), false),
+            ]
+        ),
+        RuleCase(
+            name: "tuple expansion",
+            rule: PolicyRule(verbs: ["verb1", "verb2"], apiGroups: ["group1", "group2"], resources: ["resource1", "resource2"]),
+            expectations: [
+                (res("verb1", "group1", "resource1"), true), (res("verb1", "group2", "resource1"), true),
+                (res("verb1", "group1", "resource2"), true), (res("verb1", "group2", "resource2"), true),
+                (res("verb2", "group1", "resource1"), true), (res("verb2", "group2", "resource1"), true),
+                (res("verb2", "group1", "resource2"), true), (res("verb2", "group2", "resource2"), true),
+            ]
+        ),
+        RuleCase(
+            name: "subresource expansion",
+            rule: PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["resource1/subresource1"]),
+            expectations: [
+                (res("verb1", "group1", "resource1", sub: "subresource1"), true),
+                (res("verb1", "group2", "resource1", sub: "subresource2"), false),
+                (res("verb1", "group1", "resource2", sub: "subresource1"), false),
+                (res("verb1", "group2", "resource2", sub: "subresource1"), false),
+                (res("verb2", "group1", "resource1", sub: "subresource1"), true),
+                (res("verb2", "group2", "resource1", sub: "subresource2"), false),
+                (res("verb2", "group1", "resource2", sub: "subresource1"), false),
+                (res("verb2", "group2", "resource2", sub: "subresource1"), false),
+            ]
+        ),
+        RuleCase(
+            name: "star nonresource, exact match other",
+            rule: PolicyRule(verbs: ["verb1"], nonResourceURLs: ["*"]),
+            expectations: [
+                (url("verb1", "/foo"), true), (url("verb1", "/foo/bar"), true), (url("verb1", "/foo/baz"), true),
+                (url("verb1", "/foo/bar/one"), true), (url("verb1", "/foo/baz/one"), true),
+                (url("verb2", "/foo"), false), (url("verb2", "/foo/bar"), false), (url("verb2", "/foo/baz"), false),
+                (url("verb2", "/foo/bar/one"), false), (url("verb2", "/foo/baz/one"), false),
+            ]
+        ),
+        RuleCase(
+            name: "star nonresource subpath",
+            rule: PolicyRule(verbs: ["verb1"], nonResourceURLs: ["/foo/*"]),
+            expectations: [
+                (url("verb1", "/foo"), false), (url("verb1", "/foo/bar"), true), (url("verb1", "/foo/baz"), true),
+                (url("verb1", "/foo/bar/one"), true), (url("verb1", "/foo/baz/one"), true),
+                (url("verb1", "/notfoo"), false), (url("verb1", "/notfoo/bar"), false),
+                (url("verb1", "/notfoo/baz"), false), (url("verb1", "/notfoo/bar/one"), false),
+                (url("verb1", "/notfoo/baz/one"), false),
+            ]
+        ),
+        RuleCase(
+            name: "star verb, exact nonresource",
+            rule: PolicyRule(verbs: ["*"], nonResourceURLs: ["/foo", "/foo/bar/one"]),
+            expectations: [
+                (url("verb1", "/foo"), true), (url("verb1", "/foo/bar"), false), (url("verb1", "/foo/baz"), false),
+                (url("verb1", "/foo/bar/one"), true), (url("verb1", "/foo/baz/one"), false),
+                (url("verb2", "/foo"), true), (url("verb2", "/foo/bar"), false), (url("verb2", "/foo/baz"), false),
+                (url("verb2", "/foo/bar/one"), true), (url("verb2", "/foo/baz/one"), false),
+            ]
+        ),
     ]
 
     @Test(arguments: ruleCases)
@@ -200,11 +236,22 @@ struct UpstreamRuleResolverTests {
     static let authorizer = RBACAuthorizer(
         roles: [RBACRole(name: "readthings", namespace: "namespace1", rules: [readPods, readServices])],
         clusterRoles: [ClusterRole(name: "cluster-admin", rules: [admin]), ClusterRole(name: "write-nodes", rules: [writeNodes])],
-        roleBindings: [RoleBinding(name: "", namespace: "namespace1",
-                                   subjects: [.init(kind: "User", name: "foobar"), .init(kind: "Group", name: "group1")],
-                                   roleRef: .role("readthings"))],
-        clusterRoleBindings: [ClusterRoleBinding(name: "", subjects: [.init(kind: "User", name: "admin"), .init(kind: "Group", name: "admin")],
-                                                 roleRef: .clusterRole("cluster-admin"))])
+        roleBindings: [
+            RoleBinding(
+                name: "",
+                namespace: "namespace1",
+                subjects: [.init(kind: "User", name: "foobar"), .init(kind: "Group", name: "group1")],
+                roleRef: .role("readthings")
+            )
+        ],
+        clusterRoleBindings: [
+            ClusterRoleBinding(
+                name: "",
+                subjects: [.init(kind: "User", name: "admin"), .init(kind: "Group", name: "admin")],
+                roleRef: .clusterRole("cluster-admin")
+            )
+        ]
+    )
 
     @Test func defaultRuleResolver() {
         let a = Self.authorizer
@@ -226,29 +273,72 @@ struct UpstreamRuleResolverTests {
     }
 
     static let appliesCases: [AppliesCase] = [
-        AppliesCase(subjects: [.init(kind: "User", name: "foobar")], user: "foobar", applies: true,
-                    name: "single subject that matches username"),
-        AppliesCase(subjects: [.init(kind: "User", name: "barfoo"), .init(kind: "User", name: "foobar")], user: "foobar",
-                    applies: true, name: "multiple subjects, one that matches username"),
-        AppliesCase(subjects: [.init(kind: "User", name: "barfoo"), .init(kind: "User", name: "foobar")], user: "zimzam",
-                    applies: false, name: "multiple subjects, none that match username"),
-        AppliesCase(subjects: [.init(kind: "User", name: "barfoo"), .init(kind: "Group", name: "foobar")], user: "zimzam",
-                    groups: ["foobar"], applies: true, name: "multiple subjects, one that match group"),
-        AppliesCase(subjects: [.init(kind: "User", name: "barfoo"), .init(kind: "Group", name: "foobar")], user: "zimzam",
-                    groups: ["foobar"], namespace: "namespace1", applies: true,
-                    name: "multiple subjects, one that match group, should ignore namespace"),
-        AppliesCase(subjects: [.init(kind: "User", name: "barfoo"), .init(kind: "Group", name: "foobar"),
-                               .init(kind: "ServiceAccount", name: "default", namespace: "kube-system")],
-                    user: "system:serviceaccount:kube-system:default", namespace: "default", applies: true,
-                    name: "multiple subjects with a service account that matches"),
-        AppliesCase(subjects: [.init(kind: "User", name: "*")], user: "foobar", namespace: "default", applies: false,
-                    name: "* user subject name doesn't match all users"),
-        AppliesCase(subjects: [.init(kind: "Group", name: "system:authenticated"), .init(kind: "Group", name: "system:unauthenticated")],
-                    user: "foobar", groups: ["system:authenticated"], namespace: "default", applies: true,
-                    name: "binding to all authenticated and unauthenticated subjects matches authenticated user"),
-        AppliesCase(subjects: [.init(kind: "Group", name: "system:authenticated"), .init(kind: "Group", name: "system:unauthenticated")],
-                    user: "system:anonymous", groups: ["system:unauthenticated"], namespace: "default", applies: true,
-                    name: "binding to all authenticated and unauthenticated subjects matches anonymous user"),
+        AppliesCase(
+            subjects: [.init(kind: "User", name: "foobar")],
+            user: "foobar",
+            applies: true,
+            name: "single subject that matches username"
+        ),
+        AppliesCase(
+            subjects: [.init(kind: "User", name: "barfoo"), .init(kind: "User", name: "foobar")],
+            user: "foobar",
+            applies: true,
+            name: "multiple subjects, one that matches username"
+        ),
+        AppliesCase(
+            subjects: [.init(kind: "User", name: "barfoo"), .init(kind: "User", name: "foobar")],
+            user: "zimzam",
+            applies: false,
+            name: "multiple subjects, none that match username"
+        ),
+        AppliesCase(
+            subjects: [.init(kind: "User", name: "barfoo"), .init(kind: "Group", name: "foobar")],
+            user: "zimzam",
+            groups: ["foobar"],
+            applies: true,
+            name: "multiple subjects, one that match group"
+        ),
+        AppliesCase(
+            subjects: [.init(kind: "User", name: "barfoo"), .init(kind: "Group", name: "foobar")],
+            user: "zimzam",
+            groups: ["foobar"],
+            namespace: "namespace1",
+            applies: true,
+            name: "multiple subjects, one that match group, should ignore namespace"
+        ),
+        AppliesCase(
+            subjects: [
+                .init(kind: "User", name: "barfoo"), .init(kind: "Group", name: "foobar"),
+                .init(kind: "ServiceAccount", name: "default", namespace: "kube-system"),
+            ],
+            user: "system:serviceaccount:kube-system:default",
+            namespace: "default",
+            applies: true,
+            name: "multiple subjects with a service account that matches"
+        ),
+        AppliesCase(
+            subjects: [.init(kind: "User", name: "*")],
+            user: "foobar",
+            namespace: "default",
+            applies: false,
+            name: "* user subject name doesn't match all users"
+        ),
+        AppliesCase(
+            subjects: [.init(kind: "Group", name: "system:authenticated"), .init(kind: "Group", name: "system:unauthenticated")],
+            user: "foobar",
+            groups: ["system:authenticated"],
+            namespace: "default",
+            applies: true,
+            name: "binding to all authenticated and unauthenticated subjects matches authenticated user"
+        ),
+        AppliesCase(
+            subjects: [.init(kind: "Group", name: "system:authenticated"), .init(kind: "Group", name: "system:unauthenticated")],
+            user: "system:anonymous",
+            groups: ["system:unauthenticated"],
+            namespace: "default",
+            applies: true,
+            name: "binding to all authenticated and unauthenticated subjects matches anonymous user"
+        ),
     ]
 
     @Test(arguments: appliesCases)

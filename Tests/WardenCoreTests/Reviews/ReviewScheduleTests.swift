@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WardenCore
 
 @Suite("Review calendar")
@@ -67,13 +68,21 @@ struct ReviewScheduleTests {
 
     @Test func policyValidationNamesEveryField() {
         let bad = ReviewPolicy(
-            intervalDays: TierIntervals(critical: 0, high: 90, medium: 180, low: 4000), reminderOffsetsDays: [7, 7, -1],
-            overdueRepeatDays: 0, escalateAfterDays: 400, noResponse: .suspend)
+            intervalDays: TierIntervals(critical: 0, high: 90, medium: 180, low: 4000),
+            reminderOffsetsDays: [7, 7, -1],
+            overdueRepeatDays: 0,
+            escalateAfterDays: 400,
+            noResponse: .suspend
+        )
         #expect(throws: ValidationError.self) { try bad.validate() }
         do { try bad.validate() } catch {
             let pointers = Set(error.issues.map(\.pointer))
-            #expect(pointers == ["/intervalDays/critical", "/intervalDays/low", "/reminderOffsetsDays/2", "/reminderOffsetsDays",
-                                 "/overdueRepeatDays", "/escalateAfterDays"])
+            #expect(
+                pointers == [
+                    "/intervalDays/critical", "/intervalDays/low", "/reminderOffsetsDays/2", "/reminderOffsetsDays",
+                    "/overdueRepeatDays", "/escalateAfterDays",
+                ]
+            )
         }
     }
 
@@ -82,7 +91,14 @@ struct ReviewScheduleTests {
         let header = WebhookSignature.sign(body: body, secret: "s3cret-s3cret-s3cret", timestamp: 1_800_000_000)
         #expect(header.hasPrefix("t=1800000000,v1="))
         #expect(WebhookSignature.verify(header: header, body: body, secret: "s3cret-s3cret-s3cret", now: Date(timeIntervalSince1970: 1_800_000_100)))
-        #expect(!WebhookSignature.verify(header: header, body: body + [0x20], secret: "s3cret-s3cret-s3cret", now: Date(timeIntervalSince1970: 1_800_000_100)))
+        #expect(
+            !WebhookSignature.verify(
+                header: header,
+                body: body + [0x20],
+                secret: "s3cret-s3cret-s3cret",
+                now: Date(timeIntervalSince1970: 1_800_000_100)
+            )
+        )
         #expect(!WebhookSignature.verify(header: header, body: body, secret: "other-secret-xxxxxxx", now: Date(timeIntervalSince1970: 1_800_000_100)))
         // Too old: a captured delivery cannot be replayed later.
         #expect(!WebhookSignature.verify(header: header, body: body, secret: "s3cret-s3cret-s3cret", now: Date(timeIntervalSince1970: 1_800_001_000)))

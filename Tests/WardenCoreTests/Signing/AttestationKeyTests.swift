@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenCore
 
 private typealias V = SigningTestVectors
@@ -72,7 +73,8 @@ private func keyError(_ body: () throws -> Void) -> SigningKeyError? {
     @Test func pkcs8Version2WithMatchingPublicKeyLoads() throws {
         let seed = Hex.decode(V.edSeedHex)!
         let publicKey = Hex.decode(V.edPublicHex)!
-        let der: [UInt8] = [0x30, 0x51, 0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]
+        let der: [UInt8] =
+            [0x30, 0x51, 0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]
             + seed + [0x81, 0x21, 0x00] + publicKey
         let key = try SigningKey(pem: PEM.encode(label: "PRIVATE KEY", der: der))
         #expect(key.keyid == V.edKeyID)
@@ -163,7 +165,10 @@ private func keyError(_ body: () throws -> Void) -> SigningKeyError? {
         let error2 = keyError { _ = try SigningKey(seedHex: nonHex) }
         #expect(error2?.description.contains("not hexadecimal") == true)
         #expect(error2?.description.contains(String(V.edSeedHex.prefix(8))) == false)
-        #expect(keyError { _ = try VerificationKey(hex: "abcd") }?.description == "expected an Ed25519 public key as 64 hexadecimal characters, got 4 characters")
+        #expect(
+            keyError { _ = try VerificationKey(hex: "abcd") }?.description
+                == "expected an Ed25519 public key as 64 hexadecimal characters, got 4 characters"
+        )
     }
 
     @Test func privateKeyMaterialNeverAppearsInDescriptions() throws {
@@ -201,7 +206,9 @@ private func keyError(_ body: () throws -> Void) -> SigningKeyError? {
         }
     }
 
-    @Test(arguments: ["aGVsbG8gd29ybGQ==", "aGVs bG8=", "aGVsbG8\nd29ybGQ=", "a", "aGVsbG8gd29ybGQ=x", "+_+_Pj8=", "=aGVs", "/x==", "aGVsbG8gd29ybGR=", "aGV*"])
+    @Test(arguments: [
+        "aGVsbG8gd29ybGQ==", "aGVs bG8=", "aGVsbG8\nd29ybGQ=", "a", "aGVsbG8gd29ybGQ=x", "+_+_Pj8=", "=aGVs", "/x==", "aGVsbG8gd29ybGR=", "aGV*",
+    ])
     func rejectsMalformed(_ text: String) {
         #expect(StrictBase64.decode(text) == nil)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WardenCore
 
 private typealias V = SigningTestVectors
@@ -17,7 +18,8 @@ enum SigningFixtures {
             reportCanonicalJSON: reportJSON,
             baselines: [.init(agentId: 7, version: 3, digest: "sha256:" + String(repeating: "ab", count: 32))],
             snapshot: .init(id: 12, uploadedAt: Date(timeIntervalSince1970: 1_795_815_000)),
-            warden: .init(version: "0.1.0"))
+            warden: .init(version: "0.1.0")
+        )
     }
 
     static func statement() -> InTotoStatement {
@@ -34,7 +36,8 @@ enum SigningFixtures {
         let json = String(decoding: try statement.canonicalJSON(), as: UTF8.self)
         let snapshotHex = SHA256Digest.hex(SigningFixtures.snapshotBytes)
         let reportHex = SHA256Digest.hex(SigningFixtures.reportJSON)
-        let expected = #"{"_type":"https://in-toto.io/Statement/v1","predicate":{"baselines":[{"agentId":7,"digest":"sha256:"#
+        let expected =
+            #"{"_type":"https://in-toto.io/Statement/v1","predicate":{"baselines":[{"agentId":7,"digest":"sha256:"#
             + String(repeating: "ab", count: 32)
             + #"","version":3}],"cluster":"prod","generatedAt":"2026-11-27T21:46:40.123Z","reportDigest":{"sha256":""#
             + reportHex
@@ -76,7 +79,10 @@ enum SigningFixtures {
         #expect(!result.verified)
         #expect(result.statement == nil)
         #expect(result.failure == .badSignature(keyid: V.edKeyID))
-        #expect(result.reason == "the signature by keyid \"\(V.edKeyID)\" does not verify: the payload, the payloadType or the signature was changed after signing")
+        #expect(
+            result.reason
+                == "the signature by keyid \"\(V.edKeyID)\" does not verify: the payload, the payloadType or the signature was changed after signing"
+        )
     }
 
     @Test func tamperedSignatureFails() throws {
@@ -94,15 +100,20 @@ enum SigningFixtures {
         #expect(result.failure == .wrongPayloadType(found: "application/json", expected: "application/vnd.in-toto+json"))
         #expect(result.reason?.contains("payloadType is \"application/json\", expected \"application/vnd.in-toto+json\"") == true)
         // Even a payloadType that is accepted elsewhere: the signature binds the type.
-        #expect(DSSEVerifier.verifySignatures(envelope: envelope, keys: [key.verificationKey], payloadType: "application/json").map(\.keyid)
-            == .failure(.badSignature(keyid: V.edKeyID)))
+        #expect(
+            DSSEVerifier.verifySignatures(envelope: envelope, keys: [key.verificationKey], payloadType: "application/json").map(\.keyid)
+                == .failure(.badSignature(keyid: V.edKeyID))
+        )
     }
 
     @Test func unknownKeyFails() throws {
         let envelope = try DSSESigner.sign(statement: SigningFixtures.statement(), with: otherKey)
         let result = DSSEVerifier.verify(envelope: envelope, keys: [key.verificationKey])
         #expect(result.failure == .unknownKeyID(envelopeKeyIDs: [V.ed2KeyID], trustedKeyIDs: [V.edKeyID]))
-        #expect(result.reason == "the envelope is signed by keyid \"\(V.ed2KeyID)\", not by a trusted key (trusted: \(V.edKeyID)), and no trusted key verifies its signature")
+        #expect(
+            result.reason
+                == "the envelope is signed by keyid \"\(V.ed2KeyID)\", not by a trusted key (trusted: \(V.edKeyID)), and no trusted key verifies its signature"
+        )
         #expect(DSSEVerifier.verify(envelope: envelope, keys: []).failure == .noKeys)
     }
 
@@ -133,10 +144,14 @@ enum SigningFixtures {
             return DSSEVerifier.verify(envelope: envelope, keys: [key.verificationKey]).failure
         }
         #expect(verify("not json") == .malformedPayload("the statement is not valid JSON"))
-        #expect(verify(#"{"_type":"https://in-toto.io/Statement/v0.1"}"#)
-            == .malformedPayload(#"its _type is "https://in-toto.io/Statement/v0.1", expected "https://in-toto.io/Statement/v1""#))
-        #expect(verify(#"{"_type":"https://in-toto.io/Statement/v1","predicateType":"https://slsa.dev/provenance/v1"}"#)
-            == .malformedPayload(#"its predicateType is "https://slsa.dev/provenance/v1", expected "https://warden.dev/attestation/report/v1""#))
+        #expect(
+            verify(#"{"_type":"https://in-toto.io/Statement/v0.1"}"#)
+                == .malformedPayload(#"its _type is "https://in-toto.io/Statement/v0.1", expected "https://in-toto.io/Statement/v1""#)
+        )
+        #expect(
+            verify(#"{"_type":"https://in-toto.io/Statement/v1","predicateType":"https://slsa.dev/provenance/v1"}"#)
+                == .malformedPayload(#"its predicateType is "https://slsa.dev/provenance/v1", expected "https://warden.dev/attestation/report/v1""#)
+        )
 
         var statement = try JSONSerialization.jsonObject(with: Data(try SigningFixtures.statement().canonicalJSON())) as! [String: Any]
         var predicate = statement["predicate"] as! [String: Any]
@@ -144,8 +159,10 @@ enum SigningFixtures {
         statement["predicate"] = predicate
         let missing = String(decoding: try JSONSerialization.data(withJSONObject: statement), as: UTF8.self)
         #expect(verify(missing) == .malformedPayload("the statement is missing the required field predicate.reportId"))
-        #expect(verify(missing).map(\.description)
-            == "the signature is valid, but the payload is not a Warden attestation statement: the statement is missing the required field predicate.reportId")
+        #expect(
+            verify(missing).map(\.description)
+                == "the signature is valid, but the payload is not a Warden attestation statement: the statement is missing the required field predicate.reportId"
+        )
 
         statement = try JSONSerialization.jsonObject(with: Data(try SigningFixtures.statement().canonicalJSON())) as! [String: Any]
         predicate = statement["predicate"] as! [String: Any]
@@ -161,7 +178,9 @@ enum SigningFixtures {
 
         statement = try JSONSerialization.jsonObject(with: Data(try SigningFixtures.statement().canonicalJSON())) as! [String: Any]
         statement["subject"] = [Any]()
-        #expect(verify(String(decoding: try JSONSerialization.data(withJSONObject: statement), as: UTF8.self)) == .malformedPayload("it has no subject"))
+        #expect(
+            verify(String(decoding: try JSONSerialization.data(withJSONObject: statement), as: UTF8.self)) == .malformedPayload("it has no subject")
+        )
     }
 
     @Test func untrustedTextInMessagesIsQuotedAndCut() throws {
@@ -208,7 +227,7 @@ enum SigningFixtures {
     @Test func publishedKeysListTheActiveKeyFirst() throws {
         var ring = AttestationKeyRing(signingKey: old)
         ring.rotate(to: new)
-        ring.rotate(to: new) // no-op: the same key again
+        ring.rotate(to: new)  // no-op: the same key again
         let published = ring.publishedKeys
         #expect(published.map(\.keyid) == [V.ed2KeyID, V.edKeyID])
         #expect(published.map(\.status) == [.active, .retired])
@@ -216,7 +235,10 @@ enum SigningFixtures {
         #expect(published[0].pem == V.ed2PublicPEM)
         #expect(published[1].hex == V.edPublicHex)
         let json = String(decoding: try CanonicalJSON.encode(published[1]), as: UTF8.self)
-        #expect(json == #"{"algorithm":"ed25519","hex":"\#(V.edPublicHex)","keyid":"\#(V.edKeyID)","pem":"\#(V.edPublicPEM.replacingOccurrences(of: "\n", with: "\\n"))","status":"retired"}"#)
+        #expect(
+            json
+                == #"{"algorithm":"ed25519","hex":"\#(V.edPublicHex)","keyid":"\#(V.edKeyID)","pem":"\#(V.edPublicPEM.replacingOccurrences(of: "\n", with: "\\n"))","status":"retired"}"#
+        )
         #expect(!json.contains("PRIVATE"))
 
         // Rotating back to a retired key makes it active again, and the other retired.
@@ -254,10 +276,17 @@ enum SigningFixtures {
         func reason(_ json: [UInt8], _ key: String) -> String? {
             EnvelopeVerification.verify(envelopeJSON: json, keyPEMorHex: key).reason
         }
-        #expect(reason(json, V.edPrivatePEM)
-            == "the verification key could not be read: this is a private key; give the public key instead (`openssl pkey -in KEY.pem -pubout -out public.pem`)")
-        #expect(reason(json, V.rsaPublicPEM) == "the verification key could not be read: this key's algorithm is RSA; only Ed25519 keys are supported")
-        #expect(reason(json, "hello") == "the verification key could not be read: expected a PEM public key (-----BEGIN PUBLIC KEY-----) or a raw Ed25519 public key as 64 hexadecimal characters")
+        #expect(
+            reason(json, V.edPrivatePEM)
+                == "the verification key could not be read: this is a private key; give the public key instead (`openssl pkey -in KEY.pem -pubout -out public.pem`)"
+        )
+        #expect(
+            reason(json, V.rsaPublicPEM) == "the verification key could not be read: this key's algorithm is RSA; only Ed25519 keys are supported"
+        )
+        #expect(
+            reason(json, "hello")
+                == "the verification key could not be read: expected a PEM public key (-----BEGIN PUBLIC KEY-----) or a raw Ed25519 public key as 64 hexadecimal characters"
+        )
         #expect(reason(Array("{}".utf8), V.edPublicPEM) == "not a valid DSSE envelope: the envelope is missing the required field payload")
         #expect(reason(Array("garbage".utf8), V.edPublicPEM) == "not a valid DSSE envelope: the envelope is not valid JSON")
         #expect(reason(json, V.ed2PublicPEM)?.hasPrefix("the envelope is signed by keyid \"\(V.edKeyID)\", not by a trusted key") == true)

@@ -66,7 +66,8 @@ enum SigningTestVectors {
         -----END PRIVATE KEY-----
         """
     /// `openssl rsa -traditional`, body cut short: the label alone decides.
-    static let rsaTraditionalPEM = "-----BEGIN RSA PRIVATE KEY-----\nMIICXQIBAAKBgQDmPW/w83zfZt8D4I4clCfZCdt7jx2X+uVzO2Z8AWWbGon7Sjjq\n-----END RSA PRIVATE KEY-----\n"
+    static let rsaTraditionalPEM =
+        "-----BEGIN RSA PRIVATE KEY-----\nMIICXQIBAAKBgQDmPW/w83zfZt8D4I4clCfZCdt7jx2X+uVzO2Z8AWWbGon7Sjjq\n-----END RSA PRIVATE KEY-----\n"
     static let rsaPublicPEM = """
         -----BEGIN PUBLIC KEY-----
         MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDmPW/w83zfZt8D4I4clCfZCdt7
@@ -123,5 +124,6 @@ enum SigningTestVectors {
 
     /// An envelope signed by securesystemslib 1.6.0 (`CryptoSigner` with the key in
     /// `edPrivatePEM`, `Envelope.sign`, `json.dumps(envelope.to_dict())`) over a statement Warden wrote.
-    static let securesystemslibEnvelope = #"{"payload": "eyJfdHlwZSI6Imh0dHBzOi8vaW4tdG90by5pby9TdGF0ZW1lbnQvdjEiLCJwcmVkaWNhdGUiOnsiYmFzZWxpbmVzIjpbeyJhZ2VudElkIjoxLCJkaWdlc3QiOiJzaGEyNTY6OGJhODQ5NmEyNTI1YWUxNzFmZmQxMDRkNjMyZGVkZTZlZjQxOGQ5Yjk1OTYyYTlkODhlMmZjZGJjOGQ0OGQyNCIsInZlcnNpb24iOjF9XSwiY2x1c3RlciI6InByb2QiLCJnZW5lcmF0ZWRBdCI6IjIwMjYtMTEtMjhUMDE6MTg6NTMuMDI0WiIsInJlcG9ydERpZ2VzdCI6eyJzaGEyNTYiOiJmNWQ2Zjk4YjIyZDM0NmEzMmIwYmU2OGUyNTYxYjE3OTEzZmY2NGU5YjE1YTdjMWUxMmY0MWI3YzY5N2FlMWFjIn0sInJlcG9ydElkIjoxLCJzbmFwc2hvdCI6eyJpZCI6MSwidXBsb2FkZWRBdCI6IjIwMjYtMTEtMjhUMDE6MTg6NTMuMDI1WiJ9LCJ2ZXJkaWN0IjoicGFzcyIsIndhcmRlbiI6eyJ2ZXJzaW9uIjoiMC4xLjAifX0sInByZWRpY2F0ZVR5cGUiOiJodHRwczovL3dhcmRlbi5kZXYvYXR0ZXN0YXRpb24vcmVwb3J0L3YxIiwic3ViamVjdCI6W3siZGlnZXN0Ijp7InNoYTI1NiI6ImYwYjM0MzAzYmEzZTNkNjZmMmFiNDM1NTYzMGYxOTY5YjcxZWM0NDk3MjY2MDBlYjQ1YTI1OTliY2E2YzljNGMifSwibmFtZSI6InNuYXBzaG90L3Byb2QvMSJ9XX0=", "payloadType": "application/vnd.in-toto+json", "signatures": [{"keyid": "5fbb2f82131734ca211aa0d0ca07e49b9c664f0e226317671c8d4639aaba6265", "sig": "gx0Wus2OSbXPA2/NTbXybzhpMaMR+/zKm4URQYZIFMInnP2LOupRrCN8CDfz06waIfh2umka7lSARLy1FxliCA=="}]}"#
+    static let securesystemslibEnvelope =
+        #"{"payload": "eyJfdHlwZSI6Imh0dHBzOi8vaW4tdG90by5pby9TdGF0ZW1lbnQvdjEiLCJwcmVkaWNhdGUiOnsiYmFzZWxpbmVzIjpbeyJhZ2VudElkIjoxLCJkaWdlc3QiOiJzaGEyNTY6OGJhODQ5NmEyNTI1YWUxNzFmZmQxMDRkNjMyZGVkZTZlZjQxOGQ5Yjk1OTYyYTlkODhlMmZjZGJjOGQ0OGQyNCIsInZlcnNpb24iOjF9XSwiY2x1c3RlciI6InByb2QiLCJnZW5lcmF0ZWRBdCI6IjIwMjYtMTEtMjhUMDE6MTg6NTMuMDI0WiIsInJlcG9ydERpZ2VzdCI6eyJzaGEyNTYiOiJmNWQ2Zjk4YjIyZDM0NmEzMmIwYmU2OGUyNTYxYjE3OTEzZmY2NGU5YjE1YTdjMWUxMmY0MWI3YzY5N2FlMWFjIn0sInJlcG9ydElkIjoxLCJzbmFwc2hvdCI6eyJpZCI6MSwidXBsb2FkZWRBdCI6IjIwMjYtMTEtMjhUMDE6MTg6NTMuMDI1WiJ9LCJ2ZXJkaWN0IjoicGFzcyIsIndhcmRlbiI6eyJ2ZXJzaW9uIjoiMC4xLjAifX0sInByZWRpY2F0ZVR5cGUiOiJodHRwczovL3dhcmRlbi5kZXYvYXR0ZXN0YXRpb24vcmVwb3J0L3YxIiwic3ViamVjdCI6W3siZGlnZXN0Ijp7InNoYTI1NiI6ImYwYjM0MzAzYmEzZTNkNjZmMmFiNDM1NTYzMGYxOTY5YjcxZWM0NDk3MjY2MDBlYjQ1YTI1OTliY2E2YzljNGMifSwibmFtZSI6InNuYXBzaG90L3Byb2QvMSJ9XX0=", "payloadType": "application/vnd.in-toto+json", "signatures": [{"keyid": "5fbb2f82131734ca211aa0d0ca07e49b9c664f0e226317671c8d4639aaba6265", "sig": "gx0Wus2OSbXPA2/NTbXybzhpMaMR+/zKm4URQYZIFMInnP2LOupRrCN8CDfz06waIfh2umka7lSARLy1FxliCA=="}]}"#
 }

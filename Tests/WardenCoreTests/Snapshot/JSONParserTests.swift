@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenCore
 
 @Suite("Strict JSON parser")
@@ -9,21 +10,21 @@ struct JSONParserTests {
 
     @Test func values() throws {
         let v = try Self.parse(#" {"a": [1, -2, 3.5, 1e3, -0, 12345678901234567890, true, false, null], "b": {"c": "d"}, "e": ""} "#)
-        #expect(v["a"] == [1, -2, 3.5, 1000.0, 0, .double(12345678901234567168), true, false, nil])
+        #expect(v["a"] == [1, -2, 3.5, 1000.0, 0, .double(12_345_678_901_234_567_168), true, false, nil])
         #expect(v["b"]?["c"] == "d")
         #expect(v["e"] == "")
         #expect(try Self.parse("[]") == [])
         #expect(try Self.parse("{}") == [:])
         #expect(try Self.parse("\"x\"") == "x")
         #expect(try Self.parse("0") == 0)
-        #expect(try Self.parse("\u{FEFF}[1]") == [1]) // UTF-8 BOM is skipped
-        #expect(try Self.parse("-123456789012345678").intValue == -123456789012345678)
+        #expect(try Self.parse("\u{FEFF}[1]") == [1])  // UTF-8 BOM is skipped
+        #expect(try Self.parse("-123456789012345678").intValue == -123_456_789_012_345_678)
     }
 
     @Test func escapesAndUnicode() throws {
         #expect(try Self.parse(#""a\"b\\c\/d\b\f\n\r\t""#) == .string("a\"b\\c/d\u{8}\u{C}\n\r\t"))
         #expect(try Self.parse(#""\u00e9\u4e2d\ud83d\ude00""#) == .string("é中😀"))
-        #expect(try Self.parse(#""\ud800x""#) == .string("\u{FFFD}x")) // lone surrogate -> U+FFFD like Go
+        #expect(try Self.parse(#""\ud800x""#) == .string("\u{FFFD}x"))  // lone surrogate -> U+FFFD like Go
         #expect(try Self.parse("\"é中😀\"") == .string("é中😀"))
         let long = String(repeating: "abcdefgh", count: 100) + "é" + String(repeating: "z", count: 13)
         #expect(try Self.parse("\"\(long)\"") == .string(long))
@@ -49,11 +50,11 @@ struct JSONParserTests {
         Bad(#"["\u12G4"]"#, 2, "invalid \u{5C}u escape"),
         Bad("[\"a\u{01}b\"]", 3, "control character"),
         Bad("[\"tab\there\"]", 5, "control character"),
-        Bad([0x5B, 0x22, 0xC0, 0xAF, 0x22, 0x5D], 2, "invalid UTF-8"), // overlong
-        Bad([0x5B, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x5D], 2, "invalid UTF-8"), // encoded surrogate
-        Bad([0x5B, 0x22, 0xF4, 0x90, 0x80, 0x80, 0x22, 0x5D], 2, "invalid UTF-8"), // > U+10FFFF
-        Bad([0x5B, 0x22, 0xE4, 0xB8, 0x22, 0x5D], 2, "invalid UTF-8"), // truncated
-        Bad([0x5B, 0x22, 0x80, 0x22, 0x5D], 2, "invalid UTF-8"), // stray continuation
+        Bad([0x5B, 0x22, 0xC0, 0xAF, 0x22, 0x5D], 2, "invalid UTF-8"),  // overlong
+        Bad([0x5B, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x5D], 2, "invalid UTF-8"),  // encoded surrogate
+        Bad([0x5B, 0x22, 0xF4, 0x90, 0x80, 0x80, 0x22, 0x5D], 2, "invalid UTF-8"),  // > U+10FFFF
+        Bad([0x5B, 0x22, 0xE4, 0xB8, 0x22, 0x5D], 2, "invalid UTF-8"),  // truncated
+        Bad([0x5B, 0x22, 0x80, 0x22, 0x5D], 2, "invalid UTF-8"),  // stray continuation
         Bad("[01]", 1, "leading zero"),
         Bad("[1.]", 3, "digits after"),
         Bad("[1e]", 3, "exponent"),
@@ -104,7 +105,9 @@ struct JSONParserTests {
     }
 
     @Test func nodeNavigation() throws {
-        let doc = try JSONDocument(parsing: #"{"spec":{"containers":[{"name":"a","securityContext":{"privileged":true,"runAsUser":0}},{"name":"b"}]}}"#)
+        let doc = try JSONDocument(
+            parsing: #"{"spec":{"containers":[{"name":"a","securityContext":{"privileged":true,"runAsUser":0}},{"name":"b"}]}}"#
+        )
         let containers = try #require(doc.root["spec"]?["containers"])
         #expect(containers.type == .array)
         #expect(containers.count == 2)
@@ -124,4 +127,3 @@ struct JSONParserTests {
         #expect(v.jsonString == #"{"a":[1,"x",{}],"b":false,"d":2.0,"i":-3,"n":1.5,"s":"a\"b\n\u0001","z":null}"#)
     }
 }
-

@@ -1,155 +1,156 @@
 import Foundation
 import Testing
+
 @testable import WardenCore
 
 @Suite("Snapshot parsing")
 struct SnapshotTests {
     // kubectl prints List keys sorted: apiVersion, items, kind, metadata.
     static let listJSON = #"""
-    {
-      "apiVersion": "v1",
-      "items": [
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}},
-        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "api", "namespace": "shop"}},
-        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api-1", "namespace": "shop", "labels": {"app": "api"}},
-         "spec": {"serviceAccountName": "api", "containers": [{"name": "c", "image": "x", "securityContext": {"privileged": true}}]}},
-        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "namespace": "shop"}, "spec": {"replicas": 3}},
-        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "namespace": "shop"}, "data": {"k": "v"}},
-        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "shop"}, "data": {"k": "dg=="}},
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
-         "metadata": {"name": "reader", "namespace": "shop",
-                      "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{...}", "team": "a"}},
-         "rules": [{"apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get", "list"]},
-                   {"apiGroups": [""], "resources": ["configmaps"], "resourceNames": ["cfg"], "verbs": ["get"]}]},
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "api-reader", "namespace": "shop"},
-         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "reader"},
-         "subjects": [{"kind": "ServiceAccount", "name": "api", "namespace": "shop"}, {"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": "jane"}]},
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
-         "metadata": {"name": "monitoring", "labels": {"rbac.example.com/aggregate-to-monitoring": "true"}},
-         "aggregationRule": {"clusterRoleSelectors": [{"matchLabels": {"rbac.example.com/aggregate-to-monitoring": "true"}},
-                                                      {"matchExpressions": [{"key": "tier", "operator": "In", "values": ["a", "b"]}]}]},
-         "rules": null},
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "nodes-reader"},
-         "rules": [{"nonResourceURLs": ["/metrics"], "verbs": ["get"]}, {"apiGroups": [""], "resources": ["nodes"], "verbs": ["list"]}]},
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "mon"},
-         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "nodes-reader"},
-         "subjects": [{"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": "monitoring"}]},
-        {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e1", "namespace": "shop"}, "message": "caf\u00e9"},
-        {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}
-      ],
-      "kind": "List",
-      "metadata": {"resourceVersion": ""}
-    }
-    """#
+        {
+          "apiVersion": "v1",
+          "items": [
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}},
+            {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "api", "namespace": "shop"}},
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api-1", "namespace": "shop", "labels": {"app": "api"}},
+             "spec": {"serviceAccountName": "api", "containers": [{"name": "c", "image": "x", "securityContext": {"privileged": true}}]}},
+            {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "namespace": "shop"}, "spec": {"replicas": 3}},
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "namespace": "shop"}, "data": {"k": "v"}},
+            {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "shop"}, "data": {"k": "dg=="}},
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+             "metadata": {"name": "reader", "namespace": "shop",
+                          "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{...}", "team": "a"}},
+             "rules": [{"apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get", "list"]},
+                       {"apiGroups": [""], "resources": ["configmaps"], "resourceNames": ["cfg"], "verbs": ["get"]}]},
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "api-reader", "namespace": "shop"},
+             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "reader"},
+             "subjects": [{"kind": "ServiceAccount", "name": "api", "namespace": "shop"}, {"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": "jane"}]},
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+             "metadata": {"name": "monitoring", "labels": {"rbac.example.com/aggregate-to-monitoring": "true"}},
+             "aggregationRule": {"clusterRoleSelectors": [{"matchLabels": {"rbac.example.com/aggregate-to-monitoring": "true"}},
+                                                          {"matchExpressions": [{"key": "tier", "operator": "In", "values": ["a", "b"]}]}]},
+             "rules": null},
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "nodes-reader"},
+             "rules": [{"nonResourceURLs": ["/metrics"], "verbs": ["get"]}, {"apiGroups": [""], "resources": ["nodes"], "verbs": ["list"]}]},
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "mon"},
+             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "nodes-reader"},
+             "subjects": [{"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": "monitoring"}]},
+            {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e1", "namespace": "shop"}, "message": "caf\u00e9"},
+            {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}
+          ],
+          "kind": "List",
+          "metadata": {"resourceVersion": ""}
+        }
+        """#
 
     static let listYAML = #"""
-    apiVersion: v1
-    kind: Namespace
-    metadata:
-      name: shop
-      labels:
-        pod-security.kubernetes.io/enforce: restricted
-    ---
-    apiVersion: v1
-    kind: ServiceAccount
-    metadata: {name: api, namespace: shop}
-    ---
-    apiVersion: v1
-    kind: Pod
-    metadata:
-      name: api-1
-      namespace: shop
-      labels: {app: api}
-    spec:
-      serviceAccountName: api
-      containers:
-      - name: c
-        image: x
-        securityContext:
-          privileged: true
-    ---
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata: {name: api, namespace: shop}
-    spec: {replicas: 3}
-    ---
-    # a List document: its items are flattened
-    apiVersion: v1
-    kind: List
-    items:
-    - apiVersion: v1
-      kind: ConfigMap
-      metadata: {name: cfg, namespace: shop}
-      data: {k: v}
-    - apiVersion: v1
-      kind: Secret
-      metadata: {name: s, namespace: shop}
-      data: {k: "dg=="}
-    ---
-    apiVersion: rbac.authorization.k8s.io/v1
-    kind: Role
-    metadata:
-      name: reader
-      namespace: shop
-      annotations:
-        kubectl.kubernetes.io/last-applied-configuration: "{...}"
-        team: a
-    rules:
-    - apiGroups: [""]
-      resources: [pods, pods/log]
-      verbs: [get, list]
-    - apiGroups: [""]
-      resources: [configmaps]
-      resourceNames: [cfg]
-      verbs: [get]
-    ---
-    apiVersion: rbac.authorization.k8s.io/v1
-    kind: RoleBinding
-    metadata: {name: api-reader, namespace: shop}
-    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
-    subjects:
-    - {kind: ServiceAccount, name: api, namespace: shop}
-    - {kind: User, apiGroup: rbac.authorization.k8s.io, name: jane}
-    ---
-    apiVersion: rbac.authorization.k8s.io/v1
-    kind: ClusterRole
-    metadata:
-      name: monitoring
-      labels: {rbac.example.com/aggregate-to-monitoring: "true"}
-    aggregationRule:
-      clusterRoleSelectors:
-      - matchLabels: {rbac.example.com/aggregate-to-monitoring: "true"}
-      - matchExpressions:
-        - {key: tier, operator: In, values: [a, b]}
-    rules:
-    ---
-    apiVersion: rbac.authorization.k8s.io/v1
-    kind: ClusterRole
-    metadata: {name: nodes-reader}
-    rules:
-    - nonResourceURLs: [/metrics]
-      verbs: [get]
-    - apiGroups: [""]
-      resources: [nodes]
-      verbs: [list]
-    ---
-    apiVersion: rbac.authorization.k8s.io/v1
-    kind: ClusterRoleBinding
-    metadata: {name: mon}
-    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: nodes-reader}
-    subjects:
-    - {kind: Group, apiGroup: rbac.authorization.k8s.io, name: monitoring}
-    ---
-    apiVersion: v1
-    kind: Event
-    metadata: {name: e1, namespace: shop}
-    message: café
-    ---
-    apiVersion: example.com/v1
-    kind: Widget
-    metadata: {name: w}
-    ---
-    """#
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: shop
+          labels:
+            pod-security.kubernetes.io/enforce: restricted
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: api, namespace: shop}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: api-1
+          namespace: shop
+          labels: {app: api}
+        spec:
+          serviceAccountName: api
+          containers:
+          - name: c
+            image: x
+            securityContext:
+              privileged: true
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api, namespace: shop}
+        spec: {replicas: 3}
+        ---
+        # a List document: its items are flattened
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: v1
+          kind: ConfigMap
+          metadata: {name: cfg, namespace: shop}
+          data: {k: v}
+        - apiVersion: v1
+          kind: Secret
+          metadata: {name: s, namespace: shop}
+          data: {k: "dg=="}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata:
+          name: reader
+          namespace: shop
+          annotations:
+            kubectl.kubernetes.io/last-applied-configuration: "{...}"
+            team: a
+        rules:
+        - apiGroups: [""]
+          resources: [pods, pods/log]
+          verbs: [get, list]
+        - apiGroups: [""]
+          resources: [configmaps]
+          resourceNames: [cfg]
+          verbs: [get]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: api-reader, namespace: shop}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+        subjects:
+        - {kind: ServiceAccount, name: api, namespace: shop}
+        - {kind: User, apiGroup: rbac.authorization.k8s.io, name: jane}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: monitoring
+          labels: {rbac.example.com/aggregate-to-monitoring: "true"}
+        aggregationRule:
+          clusterRoleSelectors:
+          - matchLabels: {rbac.example.com/aggregate-to-monitoring: "true"}
+          - matchExpressions:
+            - {key: tier, operator: In, values: [a, b]}
+        rules:
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: nodes-reader}
+        rules:
+        - nonResourceURLs: [/metrics]
+          verbs: [get]
+        - apiGroups: [""]
+          resources: [nodes]
+          verbs: [list]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: mon}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: nodes-reader}
+        subjects:
+        - {kind: Group, apiGroup: rbac.authorization.k8s.io, name: monitoring}
+        ---
+        apiVersion: v1
+        kind: Event
+        metadata: {name: e1, namespace: shop}
+        message: café
+        ---
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata: {name: w}
+        ---
+        """#
 
     static func parse(_ s: String) throws(SnapshotError) -> Snapshot { try Snapshot(parsing: s) }
 
@@ -175,8 +176,12 @@ struct SnapshotTests {
         let s = try Self.parse(Self.listJSON)
         #expect(s.format == .json)
         #expect(s.itemCount == 13)
-        #expect(s.objectCounts == ["Namespace": 1, "ServiceAccount": 1, "Pod": 1, "Deployment": 1, "ConfigMap": 1, "Secret": 1,
-                                   "Role": 1, "RoleBinding": 1, "ClusterRole": 2, "ClusterRoleBinding": 1, "Event": 1, "Widget": 1])
+        #expect(
+            s.objectCounts == [
+                "Namespace": 1, "ServiceAccount": 1, "Pod": 1, "Deployment": 1, "ConfigMap": 1, "Secret": 1,
+                "Role": 1, "RoleBinding": 1, "ClusterRole": 2, "ClusterRoleBinding": 1, "Event": 1, "Widget": 1,
+            ]
+        )
         #expect(s.objects.map(\.description) == ["Namespace shop", "ServiceAccount shop/api", "Pod shop/api-1", "Deployment shop/api"])
         #expect(s.objects.map(\.itemIndex) == [0, 1, 2, 3])
         #expect(s.objects[0].labels == ["pod-security.kubernetes.io/enforce": "restricted"])
@@ -185,18 +190,37 @@ struct SnapshotTests {
         #expect(s.objects[3].at("spec", "replicas")?.int == 3)
         #expect(s.serviceAccounts == [ServiceAccountIdentity(namespace: "shop", name: "api")])
 
-        #expect(s.rbac.roles == [RBACRole(name: "reader", namespace: "shop", annotations: ["team": "a"], rules: [
-            PolicyRule(verbs: ["get", "list"], apiGroups: [""], resources: ["pods", "pods/log"]),
-            PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["configmaps"], resourceNames: ["cfg"]),
-        ])])
-        #expect(s.rbac.roleBindings == [RoleBinding(name: "api-reader", namespace: "shop",
-                                                    subjects: [.serviceAccount(namespace: "shop", name: "api"), .user("jane")],
-                                                    roleRef: .role("reader"))])
+        #expect(
+            s.rbac.roles == [
+                RBACRole(
+                    name: "reader",
+                    namespace: "shop",
+                    annotations: ["team": "a"],
+                    rules: [
+                        PolicyRule(verbs: ["get", "list"], apiGroups: [""], resources: ["pods", "pods/log"]),
+                        PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["configmaps"], resourceNames: ["cfg"]),
+                    ]
+                )
+            ]
+        )
+        #expect(
+            s.rbac.roleBindings == [
+                RoleBinding(
+                    name: "api-reader",
+                    namespace: "shop",
+                    subjects: [.serviceAccount(namespace: "shop", name: "api"), .user("jane")],
+                    roleRef: .role("reader")
+                )
+            ]
+        )
         #expect(s.rbac.clusterRoles.count == 2)
         #expect(s.rbac.clusterRoles[0].rules.isEmpty)
         #expect(s.rbac.clusterRoles[0].aggregationRule?.clusterRoleSelectors.count == 2)
-        #expect(s.rbac.clusterRoles[0].aggregationRule?.clusterRoleSelectors[1].matchExpressions ==
-            [LabelSelectorRequirement(key: "tier", operator: .in, values: ["a", "b"])])
+        #expect(
+            s.rbac.clusterRoles[0].aggregationRule?.clusterRoleSelectors[1].matchExpressions == [
+                LabelSelectorRequirement(key: "tier", operator: .in, values: ["a", "b"])
+            ]
+        )
         #expect(s.rbac.clusterRoleBindings.map(\.name) == ["mon"])
 
         let a = s.makeAuthorizer()
@@ -225,17 +249,21 @@ struct SnapshotTests {
 
     @Test func typedListWithoutItemKinds() throws {
         // What the API server returns for `GET /apis/rbac.authorization.k8s.io/v1/rolebindings`.
-        let s = try Self.parse(#"""
-        {"kind": "RoleBindingList", "apiVersion": "rbac.authorization.k8s.io/v1", "metadata": {},
-         "items": [{"metadata": {"name": "b", "namespace": "n"}, "roleRef": {"kind": "ClusterRole", "name": "view"},
-                    "subjects": [{"kind": "Group", "name": "g"}]}]}
-        """#)
+        let s = try Self.parse(
+            #"""
+            {"kind": "RoleBindingList", "apiVersion": "rbac.authorization.k8s.io/v1", "metadata": {},
+             "items": [{"metadata": {"name": "b", "namespace": "n"}, "roleRef": {"kind": "ClusterRole", "name": "view"},
+                        "subjects": [{"kind": "Group", "name": "g"}]}]}
+            """#
+        )
         #expect(s.rbac.roleBindings.map(\.name) == ["b"])
         #expect(s.objectCounts == ["RoleBinding": 1])
 
-        let pods = try Self.parse(#"""
-        {"apiVersion": "v1", "items": [{"metadata": {"name": "p", "namespace": "n"}, "spec": {}}], "kind": "PodList"}
-        """#)
+        let pods = try Self.parse(
+            #"""
+            {"apiVersion": "v1", "items": [{"metadata": {"name": "p", "namespace": "n"}, "spec": {}}], "kind": "PodList"}
+            """#
+        )
         #expect(pods.objects.map(\.description) == ["Pod n/p"])
         #expect(pods.objects[0].apiVersion == "v1")
         // A plain List still needs kinds.
@@ -246,13 +274,17 @@ struct SnapshotTests {
         let one = try Self.parse(#"{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a", "namespace": "n"}}"#)
         #expect(one.serviceAccounts == [ServiceAccountIdentity(namespace: "n", name: "a")])
         #expect(one.itemCount == 1)
-        let arr = try Self.parse(#"[{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}}, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "b"}}]"#)
+        let arr = try Self.parse(
+            #"[{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}}, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "b"}}]"#
+        )
         #expect(arr.objects.map(\.name) == ["a", "b"])
         // A custom object that has an "items" field is not a List.
         let widget = try Self.parse(#"{"apiVersion": "example.com/v1", "items": [{"kind": "X"}], "kind": "Widget", "metadata": {"name": "w"}}"#)
         #expect(widget.objectCounts == ["Widget": 1])
-        let kept = try Snapshot(parsing: #"{"apiVersion": "example.com/v1", "items": [{"kind": "X"}], "kind": "Widget", "metadata": {"name": "w"}}"#,
-                                options: SnapshotOptions(keptKinds: ["Widget"]))
+        let kept = try Snapshot(
+            parsing: #"{"apiVersion": "example.com/v1", "items": [{"kind": "X"}], "kind": "Widget", "metadata": {"name": "w"}}"#,
+            options: SnapshotOptions(keptKinds: ["Widget"])
+        )
         #expect(kept.objects.first?.body["items"]?[0]?["kind"] == "X")
         // Cluster-scoped kinds ignore a stray namespace.
         let ns = try Self.parse(#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a", "namespace": "b"}}"#)
@@ -260,10 +292,12 @@ struct SnapshotTests {
     }
 
     @Test func escapedStringsInRBACObjects() throws {
-        let s = try Self.parse(#"""
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "caf\u00e9-binding-with-a-long-name"},
-         "roleRef": {"kind": "ClusterRole", "name": "r"}, "subjects": [{"kind": "User", "name": "a\"b"}]}
-        """#)
+        let s = try Self.parse(
+            #"""
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "caf\u00e9-binding-with-a-long-name"},
+             "roleRef": {"kind": "ClusterRole", "name": "r"}, "subjects": [{"kind": "User", "name": "a\"b"}]}
+            """#
+        )
         #expect(s.rbac.clusterRoleBindings[0].name == "café-binding-with-a-long-name")
         #expect(s.rbac.clusterRoleBindings[0].subjects[0].name == "a\"b")
     }
@@ -315,22 +349,41 @@ struct SnapshotTests {
         #expect(i?.code == .missingNamespace)
         #expect(i?.itemIndex == 2)
         #expect(i?.pointer == "/items/2/metadata/namespace")
-        let rb = Self.issue(Self.list(#"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "b"}, "roleRef": {"kind": "Role", "name": "r"}}"#))
+        let rb = Self.issue(
+            Self.list(
+                #"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "b"}, "roleRef": {"kind": "Role", "name": "r"}}"#
+            )
+        )
         #expect(rb?.code == .missingNamespace)
         // Unknown kinds are not checked; a same-named kind from another group neither.
         #expect(Self.issue(Self.list(#"{"apiVersion": "example.com/v1", "kind": "Pod", "metadata": {"name": "p"}}"#)) == nil)
     }
 
     @Test func malformedRBACFields() {
-        let verbs = Self.issue(Self.list(Self.okItem, #"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}, "rules": [{"verbs": ["get"]}, {"verbs": "get"}]}"#))
+        let verbs = Self.issue(
+            Self.list(
+                Self.okItem,
+                #"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}, "rules": [{"verbs": ["get"]}, {"verbs": "get"}]}"#
+            )
+        )
         #expect(verbs?.code == .invalidField)
         #expect(verbs?.pointer == "/items/1/rules/1/verbs")
-        let elem = Self.issue(Self.list(#"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}, "rules": [{"verbs": ["get", 1]}]}"#))
+        let elem = Self.issue(
+            Self.list(
+                #"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}, "rules": [{"verbs": ["get", 1]}]}"#
+            )
+        )
         #expect(elem?.pointer == "/items/0/rules/0/verbs/1")
-        let roleRef = Self.issue(Self.list(#"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "b"}}"#))
+        let roleRef = Self.issue(
+            Self.list(#"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "b"}}"#)
+        )
         #expect(roleRef?.code == .missingField)
         #expect(roleRef?.pointer == "/items/0/roleRef")
-        let subject = Self.issue(Self.list(#"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "b"}, "roleRef": {"kind": "ClusterRole", "name": "r"}, "subjects": [{"kind": "User"}]}"#))
+        let subject = Self.issue(
+            Self.list(
+                #"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "b"}, "roleRef": {"kind": "ClusterRole", "name": "r"}, "subjects": [{"kind": "User"}]}"#
+            )
+        )
         #expect(subject?.pointer == "/items/0/subjects/0/name")
         let label = Self.issue(Self.list(#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n", "labels": {"app/name": 1}}}"#))
         #expect(label?.pointer == "/items/0/metadata/labels/app~1name")
@@ -360,7 +413,9 @@ struct SnapshotTests {
         #expect(ns?.pointer == "/metadata/namespace")
         #expect(ns?.line == 5)
 
-        let inList = Self.issue("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Namespace\n  metadata: {}\n")
+        let inList = Self.issue(
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Namespace\n  metadata: {}\n"
+        )
         #expect(inList?.document == 0)
         #expect(inList?.itemIndex == 1)
         #expect(inList?.pointer == "/items/1/metadata/name")
@@ -382,7 +437,8 @@ struct SnapshotTests {
     }
 
     @Test func yamlBillionLaughsIsRefused() {
-        var yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol, namespace: x}\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        var yaml =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol, namespace: x}\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
         for k in 1...9 {
             yaml += "  a\(k): &a\(k) [" + Array(repeating: "*a\(k - 1)", count: 10).joined(separator: ", ") + "]\n"
         }
@@ -399,38 +455,40 @@ struct SnapshotTests {
     }
 
     @Test func yamlScalarsFollowKubernetes() throws {
-        let s = try Snapshot(parsing: """
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: p
-              namespace: n
-              labels: {quoted: "true", version: "1.0"}
-            spec:
-              b1: yes
-              b2: off
-              b3: True
-              i1: 42
-              i2: 0x1F
-              i3: 0o17
-              i4: -7
-              f1: 1.5
-              f2: 1.0
-              n1: null
-              n2: ~
-              n3:
-              s1: "42"
-              s2: 'yes'
-              s3: hello world
-              t1: 2024-01-02T03:04:05Z
-              lit: |
-                line1
-                line2
-              base: &base {a: 1, b: 2}
-              merged:
-                <<: *base
-                b: 3
-            """)
+        let s = try Snapshot(
+            parsing: """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: p
+                  namespace: n
+                  labels: {quoted: "true", version: "1.0"}
+                spec:
+                  b1: yes
+                  b2: off
+                  b3: True
+                  i1: 42
+                  i2: 0x1F
+                  i3: 0o17
+                  i4: -7
+                  f1: 1.5
+                  f2: 1.0
+                  n1: null
+                  n2: ~
+                  n3:
+                  s1: "42"
+                  s2: 'yes'
+                  s3: hello world
+                  t1: 2024-01-02T03:04:05Z
+                  lit: |
+                    line1
+                    line2
+                  base: &base {a: 1, b: 2}
+                  merged:
+                    <<: *base
+                    b: 3
+                """
+        )
         let spec = try #require(s.objects.first?.body["spec"])
         #expect(spec["b1"] == true)
         #expect(spec["b2"] == false)
@@ -463,8 +521,10 @@ struct SnapshotTests {
             #expect(e.first.document == 0)
             #expect(e.first.pointer == "/metadata/name")
         }
-        for name in ["01-namespace.yaml", "02-serviceaccount.yaml", "03-role.yaml", "04-rolebinding.yaml",
-                     "05-pod.yaml", "06-networkpolicy.yaml"] {
+        for name in [
+            "01-namespace.yaml", "02-serviceaccount.yaml", "03-role.yaml", "04-rolebinding.yaml",
+            "05-pod.yaml", "06-networkpolicy.yaml",
+        ] {
             let s = try Snapshot(parsing: SnapshotFixtureFiles.bytes(name))
             #expect(s.itemCount == 1, "\(name)")
         }
@@ -485,8 +545,7 @@ struct SnapshotTests {
         #expect(try JSONDecoder().decode(AccessRequest.self, from: JSONEncoder().encode(req)) == req)
         let rule = PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["pods"])
         #expect(String(decoding: try JSONEncoder().encode(rule), as: UTF8.self).contains("resourceNames") == false)
-        #expect(try JSONDecoder().decode(PolicyRule.self, from: Data(#"{"verbs":["get"],"apiGroups":null}"#.utf8)) ==
-            PolicyRule(verbs: ["get"]))
+        #expect(try JSONDecoder().decode(PolicyRule.self, from: Data(#"{"verbs":["get"],"apiGroups":null}"#.utf8)) == PolicyRule(verbs: ["get"]))
     }
 }
 
@@ -502,7 +561,8 @@ struct SnapshotListShapeTests {
     }
 
     @Test func keptKindsAreConfigurable() throws {
-        let json = #"{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "n"}}, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "n"}}]}"#
+        let json =
+            #"{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "n"}}, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "n"}}]}"#
         let s = try Snapshot(parsing: json, options: SnapshotOptions(keptKinds: ["ConfigMap"]))
         #expect(s.objects.map(\.kind) == ["ConfigMap"])
         #expect(s.objectCounts == ["ConfigMap": 1, "Pod": 1])

@@ -1,3 +1,4 @@
+import BenchSupport
 // attest-bench FILE AGENTS: a whole attestation of a kubectl List with AGENTS registered agents, in the
 // style of rbac-bench. Loads the file, builds the RBAC evaluator once, picks AGENTS
 // ServiceAccounts spread over the snapshot, gives each a synthetic approved baseline made from its
@@ -6,7 +7,6 @@
 // report, encodes its canonical JSON, and prints one line of figures for bench/attest.sh.
 // BENCH_REPORT_OUT=FILE keeps the JSON; BENCH_REPORT_DUMP=DIR writes every format, to read by eye.
 import Foundation
-import BenchSupport
 import WardenCore
 
 guard CommandLine.arguments.count == 3, let agentCount = Int(CommandLine.arguments[2]), agentCount > 0 else {
@@ -39,35 +39,76 @@ for (i, sa) in picked.enumerated() {
         grants.append(BaselineGrant(namespace: ns.namespace, rules: rules))
     }
     if i % 10 == 3, let k = grants.indices.max(by: { grants[$0].rules.count < grants[$1].rules.count }) {
-        grants[k].rules.removeLast()   // drift: the live rule is now excess
+        grants[k].rules.removeLast()  // drift: the live rule is now excess
         if grants[k].rules.isEmpty { grants.remove(at: k) }
     }
-    if i % 10 == 7 {                   // drift: an approved rule that is not granted
+    if i % 10 == 7 {  // drift: an approved rule that is not granted
         let extra = PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["configmaps"], resourceNames: ["bench-approved-\(i)"])
-        if let k = grants.firstIndex(where: { $0.namespace == sa.namespace }) { grants[k].rules.append(extra) }
-        else { grants.append(BaselineGrant(namespace: sa.namespace, rules: [extra])) }
+        if let k = grants.firstIndex(where: { $0.namespace == sa.namespace }) {
+            grants[k].rules.append(extra)
+        } else {
+            grants.append(BaselineGrant(namespace: sa.namespace, rules: [extra]))
+        }
     }
     let content = BaselineContent(grants: grants, expectations: .default, justification: "bench")
-    let baseline = i % 50 == 49 ? nil : Baseline(agentID: Int64(i + 1), version: 1, status: .approved, content: content, digest: "",
-                                                 proposedBy: "alice", proposedAt: now, decidedBy: "bob", decidedAt: now)
-    let fields = AgentFields(name: "agent-\(i)", cluster: "bench", namespace: sa.namespace, serviceAccount: sa.name, owner: "team",
-                             purpose: "bench", riskTier: .medium)
+    let baseline =
+        i % 50 == 49
+        ? nil
+        : Baseline(
+            agentID: Int64(i + 1),
+            version: 1,
+            status: .approved,
+            content: content,
+            digest: "",
+            proposedBy: "alice",
+            proposedAt: now,
+            decidedBy: "bob",
+            decidedAt: now
+        )
+    let fields = AgentFields(
+        name: "agent-\(i)",
+        cluster: "bench",
+        namespace: sa.namespace,
+        serviceAccount: sa.name,
+        owner: "team",
+        purpose: "bench",
+        riskTier: .medium
+    )
     let standing: ReviewStanding = i % 20 == 0 ? .overdue : (i % 20 == 1 ? .due : .current)
-    let exceptions = i % 5 == 0
+    let exceptions =
+        i % 5 == 0
         ? [GuardrailException(id: Int64(i + 1), ruleID: "WDN-POD-017", justification: "bench", expiresAt: now.addingTimeInterval(86_400))] : []
-    agents.append(AttestationAgentInput(agent: Agent(id: Int64(i + 1), fields: fields, createdAt: now, updatedAt: now, version: 1),
-                                        baseline: baseline, exceptions: exceptions,
-                                        review: AgentReviewState(standing: standing, nextReviewDue: now)))
+    agents.append(
+        AttestationAgentInput(
+            agent: Agent(id: Int64(i + 1), fields: fields, createdAt: now, updatedAt: now, version: 1),
+            baseline: baseline,
+            exceptions: exceptions,
+            review: AgentReviewState(standing: standing, nextReviewDue: now)
+        )
+    )
 }
 let setup = seconds(since: start)
 
-let input = AttestationInput(cluster: "bench", snapshotRef: AttestationSnapshotRef(id: 1, sha256: String(repeating: "0", count: 64),
-                                                                                  uploadedAt: now, cluster: "bench"),
-                             snapshot: snapshot, authorizer: authorizer, agents: agents, generatedAt: now, wardenVersion: WardenVersion.string)
-let rssBefore = peakRSSBytes("VmRSS:"), peakBefore = peakRSSBytes()
+let input = AttestationInput(
+    cluster: "bench",
+    snapshotRef: AttestationSnapshotRef(
+        id: 1,
+        sha256: String(repeating: "0", count: 64),
+        uploadedAt: now,
+        cluster: "bench"
+    ),
+    snapshot: snapshot,
+    authorizer: authorizer,
+    agents: agents,
+    generatedAt: now,
+    wardenVersion: WardenVersion.string
+)
+let rssBefore = peakRSSBytes("VmRSS:")
+let peakBefore = peakRSSBytes()
 let report = AttestationBuilder.build(input)
 let reported = seconds(since: start)
-let rssBuilt = peakRSSBytes("VmRSS:"), peakBuilt = peakRSSBytes()
+let rssBuilt = peakRSSBytes("VmRSS:")
+let peakBuilt = peakRSSBytes()
 let json: [UInt8]
 do {
     json = try report.canonicalJSON()
@@ -86,7 +127,8 @@ print(
         + " shadows=\(report.clusterFindings.shadowAgents.count) reachable_service_accounts=\(report.serviceAccounts.count)"
         + " excess=\(report.agents.reduce(0) { $0 + $1.drift.excess.count }) missing=\(report.agents.reduce(0) { $0 + $1.drift.missing.count })"
         + " service_accounts=\(accounts.count) pods=\(snapshot.objectCounts["Pod"] ?? 0)"
-        + " rss_before_build=\(rssBefore) peak_before_build=\(peakBefore) rss_after_build=\(rssBuilt) peak_after_build=\(peakBuilt)")
+        + " rss_before_build=\(rssBefore) peak_before_build=\(peakBefore) rss_after_build=\(rssBuilt) peak_after_build=\(peakBuilt)"
+)
 if let out = ProcessInfo.processInfo.environment["BENCH_REPORT_OUT"] {
     _ = FileManager.default.createFile(atPath: out, contents: Data(json))
 }

@@ -1,7 +1,7 @@
+import BenchSupport
 // rbac-bench FILE: loads a kubectl List, builds the RBAC evaluator and computes every
 // ServiceAccount's effective permissions, then prints one line of figures for bench/rbac.sh.
 import Foundation
-import BenchSupport
 import WardenCore
 
 guard CommandLine.arguments.count == 2 else {
@@ -20,4 +20,5 @@ print(
     "bytes=\(bytes.count) read=\(readTime) parse=\(parsed - readTime) authorizer=\(built - parsed) permissions=\(total - built)"
         + " total=\(total) peak_rss=\(peakRSSBytes()) service_accounts=\(accounts.count) grants=\(grants)"
         + " rolebindings=\(snapshot.rbac.roleBindings.count) clusterrolebindings=\(snapshot.rbac.clusterRoleBindings.count)"
-        + " roles=\(snapshot.rbac.roles.count) clusterroles=\(snapshot.rbac.clusterRoles.count) pods=\(snapshot.objectCounts["Pod"] ?? 0)")
+        + " roles=\(snapshot.rbac.roles.count) clusterroles=\(snapshot.rbac.clusterRoles.count) pods=\(snapshot.objectCounts["Pod"] ?? 0)"
+)
