@@ -121,15 +121,35 @@ public struct AgentStore: Sendable {
 
     /// Writes new fields if the stored version is still `expectedVersion` (nil: unconditionally).
     /// Two writers holding the same version: exactly one succeeds, the other gets `preconditionFailed`.
+    /// Under the agent's lock, reactivating an agent a review suspended is judged by
+    /// `AgentChange.checkReactivation`, and a move to another ServiceAccount takes its approved
+    /// baseline out of force (`AgentChange.withdrawsApproval`), in the same transaction.
     public func update(id: Int64, expectedVersion: Int64?, change: AgentChange, context: ChangeContext) async throws -> Agent {
         let now = clock.now()
         return try await database.withTransaction { connection in
-            let current = try await Self.locked(agentID: id, on: connection, logger: database.logger)
+            let logger = database.logger
+            let current = try await Self.locked(agentID: id, on: connection, logger: logger)
             if let expectedVersion, expectedVersion != current.version {
                 throw StoreError.preconditionFailed(current: current.etag)
             }
             let fields = try change.apply(to: current.fields)
             if fields == current.fields { return current }
+            if AgentChange.reactivates(from: current.fields, to: fields),
+                let suspension = try await Self.reviewSuspension(agentID: id, on: connection, logger: logger)
+            {
+                let lineage = try await TokenRows.lineage(
+                    of: [context.tokenID, suspension.revokedBy?.tokenID].compactMap { $0 },
+                    on: connection,
+                    logger: logger
+                )
+                try AgentChange.checkReactivation(
+                    from: current.fields,
+                    to: fields,
+                    suspension: suspension,
+                    by: lineage.identity(of: context.attribution),
+                    revoker: suspension.revokedBy.map(lineage.identity(of:))
+                )
+            }
             let agent = try await mapUniqueViolation(fields) {
                 try await connection.returning(
                     """
@@ -138,11 +158,12 @@ public struct AgentStore: Sendable {
                         risk_tier = \(fields.riskTier.rawValue), status = \(fields.status.rawValue),
                         labels = \(try Self.labelsJSON(fields.labels))::jsonb, escalation_contact = \(fields.escalationContact),
                         review_interval_days = \(fields.reviewIntervalDays), next_review_due = \(fields.nextReviewDue),
+                        suspended_by_review = CASE WHEN status = \(fields.status.rawValue) THEN suspended_by_review END,
                         updated_at = \(now), version = version + 1
                     WHERE id = \(id)
                     RETURNING \(unescaped: Self.columns)
                     """,
-                    logger: database.logger,
+                    logger: logger,
                     decode: Self.decode
                 )
             }
@@ -150,6 +171,9 @@ public struct AgentStore: Sendable {
                 context.record(action: change.action, targetType: "agent", targetID: String(id), stateDigest: try CanonicalJSON.digest(agent)),
                 on: connection
             )
+            if AgentChange.withdrawsApproval(from: current.fields, to: fields) {
+                try await BaselineRows.withdrawApproval(agentID: id, at: now, audit: audit, context: context, on: connection, logger: logger)
+            }
             return agent
         }
     }
@@ -227,14 +251,41 @@ public struct AgentStore: Sendable {
         )
     }
 
-    static func setStatus(agentID: Int64, status: AgentStatus, at now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Agent
-    {
+    /// Suspends the agent because of a review (a revoke, or nobody deciding in time), which it
+    /// records until the status next changes: reactivating then needs a second person.
+    static func suspend(
+        agentID: Int64,
+        byReview reviewID: Int64,
+        at now: Date,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Agent {
         try await change(
             agentID: agentID,
             on: connection,
             logger: logger,
-            "UPDATE agents SET status = \(status.rawValue), updated_at = \(now), version = version + 1 WHERE id = \(agentID) RETURNING \(unescaped: columns)"
+            """
+            UPDATE agents SET status = 'suspended', suspended_by_review = \(reviewID), updated_at = \(now), version = version + 1
+            WHERE id = \(agentID) RETURNING \(unescaped: columns)
+            """
         )
+    }
+
+    /// How a review suspended the agent, if one did and its status has not changed since.
+    static func reviewSuspension(agentID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> AgentChange.ReviewSuspension? {
+        try await connection.first(
+            """
+            SELECT r.id, r.decision, r.reviewer, r.reviewer_token_id FROM agents a JOIN reviews r ON r.id = a.suspended_by_review
+            WHERE a.id = \(agentID)
+            """,
+            logger: logger
+        ) { row in
+            let (reviewID, decision, reviewer, reviewerTokenID) = try row.decode((Int64, String?, String?, Int64?).self)
+            guard decision == ReviewDecisionKind.revoke.rawValue, let reviewer else {
+                return AgentChange.ReviewSuspension(reviewID: reviewID, revokedBy: nil)
+            }
+            return AgentChange.ReviewSuspension(reviewID: reviewID, revokedBy: Attribution(name: reviewer, tokenID: reviewerTokenID))
+        }
     }
 
     private static func change(agentID: Int64, on connection: PostgresConnection, logger: Logger, _ query: PostgresQuery) async throws -> Agent {

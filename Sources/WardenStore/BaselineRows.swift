@@ -8,7 +8,7 @@ import WardenCore
 enum BaselineRows {
     static let columns = """
         agent_id, version, status, grants::text, expectations::text, justification, digest, proposed_by, proposed_at,
-        decided_by, decided_at, decision_reason, accepted_risk, superseded_at, findings::text
+        decided_by, decided_at, decision_reason, accepted_risk, superseded_at, findings::text, proposed_by_token_id
         """
 
     /// Stores the next version of an agent that is not retired, inside the caller's transaction.
@@ -32,9 +32,10 @@ enum BaselineRows {
         }
         let stored = try await connection.returning(
             """
-            INSERT INTO baselines (agent_id, version, status, grants, expectations, justification, findings, digest, proposed_by, proposed_at)
+            INSERT INTO baselines (agent_id, version, status, grants, expectations, justification, findings, digest, proposed_by,
+                                   proposed_by_token_id, proposed_at)
             SELECT \(agentID), COALESCE(max(version), 0) + 1, 'proposed', \(grants)::jsonb, \(expectations)::jsonb,
-                   \(content.justification), \(findingsJSON)::jsonb, \(content.digest), \(context.actor), \(now)
+                   \(content.justification), \(findingsJSON)::jsonb, \(content.digest), \(context.actor), \(context.tokenID), \(now)
             FROM baselines WHERE agent_id = \(agentID)
             RETURNING \(unescaped: columns)
             """,
@@ -53,6 +54,38 @@ enum BaselineRows {
         return stored
     }
 
+    /// Takes the approved version out of force when the agent moves to another ServiceAccount
+    /// (`AgentChange.withdrawsApproval`), inside the caller's transaction, with its audit event.
+    /// The version is marked superseded as of `now`; the agent needs a version approved again.
+    static func withdrawApproval(
+        agentID: Int64,
+        at now: Date,
+        audit: AuditLog,
+        context: ChangeContext,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        let withdrawn = try await connection.first(
+            """
+            UPDATE baselines SET status = 'superseded', superseded_at = \(now)
+            WHERE agent_id = \(agentID) AND status = 'approved'
+            RETURNING \(unescaped: columns)
+            """,
+            logger: logger,
+            decode: decode
+        )
+        guard let withdrawn else { return }
+        try await audit.append(
+            context.record(
+                action: "baseline.supersede.agent-moved",
+                targetType: "baseline",
+                targetID: "\(agentID)/\(withdrawn.baseline.version)",
+                stateDigest: try CanonicalJSON.digest(withdrawn.baseline)
+            ),
+            on: connection
+        )
+    }
+
     static func decode(_ row: PostgresRow) throws -> BaselineRecord {
         let (
             agentID, version, status, grants, expectations, justification, digest, proposedBy, proposedAt, decidedBy, decidedAt,
@@ -61,6 +94,7 @@ enum BaselineRows {
             try row.decode(
                 (Int64, Int, String, String, String, String, String, String, Date, String?, Date?, String?, Bool, Date?, String).self
             )
+        let proposedByTokenID = try row.makeRandomAccess()[15].decode(Int64?.self)
         let decoder = JSONDecoder()
         guard let status = BaselineStatus(rawValue: status),
             let grantList = try? decoder.decode([BaselineGrant].self, from: Data(grants.utf8)),
@@ -81,6 +115,6 @@ enum BaselineRows {
             acceptedRisk: acceptedRisk,
             supersededAt: supersededAt
         )
-        return BaselineRecord(baseline: baseline, findings: recorded)
+        return BaselineRecord(baseline: baseline, findings: recorded, proposedByTokenID: proposedByTokenID)
     }
 }

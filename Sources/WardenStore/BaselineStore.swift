@@ -58,8 +58,9 @@ public struct BaselineStore: Sendable {
     }
 
     /// Approves or rejects a proposed version. The decision's rules are checked against the locked
-    /// row; approving supersedes the version approved before, and schedules the agent's first
-    /// review, in the same transaction.
+    /// row, with the lineage of the proposer's, the decider's and the exceptions' tokens; approving
+    /// supersedes the version approved before, and schedules the agent's first review, in the same
+    /// transaction.
     public func decide(agentID: Int64, version: Int, decision: BaselineDecision, context: ChangeContext) async throws -> BaselineRecord {
         let now = decision.at
         return try await database.withTransaction { connection in
@@ -70,7 +71,8 @@ public struct BaselineStore: Sendable {
                 orThrow: Self.notFound(agentID, version),
                 decode: BaselineRows.decode
             )
-            try decision.check(locked)
+            let lineage = try await TokenRows.lineage(of: decision.tokenIDs(for: locked), on: connection, logger: logger)
+            try decision.check(locked, lineage: lineage)
             if decision.approves {
                 try await connection.query(
                     """

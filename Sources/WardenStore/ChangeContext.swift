@@ -17,6 +17,9 @@ public struct ChangeContext: Sendable {
         ChangeContext(actor: "warden-cli", tokenID: nil, requestID: requestID)
     }
 
+    /// The act as the four-eyes rules see it.
+    public var attribution: Attribution { Attribution(name: actor, tokenID: tokenID) }
+
     func record(action: String, targetType: String, targetID: String, stateDigest: String) -> AuditRecord {
         AuditRecord(
             actor: actor,

@@ -9,7 +9,7 @@ public struct ExceptionStore: Sendable {
     let clock: any WallClock
 
     static let columns =
-        "id, agent_id, rule_id, object_scope, field_scope, justification, expires_at, created_by, created_at, revoked_by, revoked_at"
+        "id, agent_id, rule_id, object_scope, field_scope, justification, expires_at, created_by, created_at, revoked_by, revoked_at, created_by_token_id"
 
     public func create(
         agentID: Int64,
@@ -29,8 +29,10 @@ public struct ExceptionStore: Sendable {
             ) { _ in true }
             let record = try await connection.returning(
                 """
-                INSERT INTO guardrail_exceptions (agent_id, rule_id, object_scope, field_scope, justification, expires_at, created_by, created_at)
-                VALUES (\(agentID), \(ruleID), \(objectScope), \(fieldScope), \(justification), \(expiresAt), \(context.actor), \(now))
+                INSERT INTO guardrail_exceptions (agent_id, rule_id, object_scope, field_scope, justification, expires_at, created_by,
+                                                  created_by_token_id, created_at)
+                VALUES (\(agentID), \(ruleID), \(objectScope), \(fieldScope), \(justification), \(expiresAt), \(context.actor),
+                        \(context.tokenID), \(now))
                 RETURNING \(unescaped: Self.columns)
                 """,
                 logger: database.logger,
@@ -91,8 +93,8 @@ public struct ExceptionStore: Sendable {
     }
 
     static func decode(_ row: PostgresRow) throws -> GuardrailExceptionRecord {
-        let (id, agentID, ruleID, objectScope, fieldScope, justification, expiresAt, createdBy, createdAt, revokedBy, revokedAt) =
-            try row.decode((Int64, Int64, String, String?, String?, String, Date, String, Date, String?, Date?).self)
+        let (id, agentID, ruleID, objectScope, fieldScope, justification, expiresAt, createdBy, createdAt, revokedBy, revokedAt, createdByTokenID) =
+            try row.decode((Int64, Int64, String, String?, String?, String, Date, String, Date, String?, Date?, Int64?).self)
         return GuardrailExceptionRecord(
             id: id,
             agentID: agentID,
@@ -102,6 +104,7 @@ public struct ExceptionStore: Sendable {
             justification: justification,
             expiresAt: expiresAt,
             createdBy: createdBy,
+            createdByTokenID: createdByTokenID,
             createdAt: createdAt,
             revokedBy: revokedBy,
             revokedAt: revokedAt

@@ -182,7 +182,7 @@ public struct ReviewStore: Sendable {
             try await connection.query("UPDATE reviews SET escalated_at = \(now) WHERE id = \(review.id)", logger: logger)
         }
         if escalation.suspend {
-            let updated = try await AgentStore.setStatus(agentID: agent.id, status: .suspended, at: now, on: connection, logger: logger)
+            let updated = try await AgentStore.suspend(agentID: agent.id, byReview: review.id, at: now, on: connection, logger: logger)
             try await connection.query("UPDATE reviews SET suspended_at = \(now) WHERE id = \(review.id)", logger: logger)
             try await audit.append(
                 AuditRecord(
@@ -249,7 +249,9 @@ public struct ReviewStore: Sendable {
     }
 
     /// Decides an open review. `ReviewDecisionRules.check` judges the locked review and agent, with
-    /// the context's actor as the reviewer; a `modify` proposes its baseline in the same transaction.
+    /// the context's actor (and the tokens that created its token) as the reviewer; a `modify`
+    /// proposes its baseline in the same transaction, and a `revoke` that leaves the agent
+    /// suspended records the review as the suspension's cause.
     public func decide(reviewID: Int64, input: DecisionInput, context: ChangeContext) async throws -> Decided {
         let now = clock.now()
         return try await database.withTransaction { connection in
@@ -262,7 +264,8 @@ public struct ReviewStore: Sendable {
                 decode: Self.decode
             )
             var agent = try await AgentStore.locked(agentID: review.agentID, on: connection, logger: logger)
-            try ReviewDecisionRules.check(review: review, reviewer: context.actor, owner: agent.fields.owner)
+            let lineage = try await TokenRows.lineage(of: [context.tokenID].compactMap { $0 }, on: connection, logger: logger)
+            try ReviewDecisionRules.check(review: review, reviewer: lineage.identity(of: context.attribution), owner: agent.fields.owner)
 
             var proposed: BaselineRecord?
             if input.decision == .modify, let proposal = input.proposal {
@@ -280,8 +283,8 @@ public struct ReviewStore: Sendable {
             let completed = try await connection.returning(
                 """
                 UPDATE reviews r SET status = 'completed', decision = \(input.decision.rawValue), reviewer = \(context.actor),
-                    notes = \(input.notes), decided_at = \(now), proposed_baseline_version = \(proposed?.baseline.version),
-                    next_notice_at = NULL
+                    reviewer_token_id = \(context.tokenID), notes = \(input.notes), decided_at = \(now),
+                    proposed_baseline_version = \(proposed?.baseline.version), next_notice_at = NULL
                 WHERE r.id = \(reviewID) RETURNING \(unescaped: Self.columns)
                 """,
                 logger: logger,
@@ -291,7 +294,7 @@ public struct ReviewStore: Sendable {
             let after = ReviewConsequences.afterDecision(input.decision, agent: agent.fields, at: now, policy: policy)
             agent = try await AgentStore.setNextReviewDue(agentID: agent.id, due: after.nextReviewDue, at: now, on: connection, logger: logger)
             if after.suspend {
-                agent = try await AgentStore.setStatus(agentID: agent.id, status: .suspended, at: now, on: connection, logger: logger)
+                agent = try await AgentStore.suspend(agentID: agent.id, byReview: reviewID, at: now, on: connection, logger: logger)
             }
             try await queue(.reviewCompleted, key: "completed", review: completed, agent: agent, now: now, on: connection)
             try await audit.append(

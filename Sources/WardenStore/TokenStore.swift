@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresNIO
 import WardenCore
 
@@ -7,9 +8,14 @@ public struct TokenStore: Sendable {
     let audit: AuditLog
     let clock: any WallClock
 
-    static let columns = "id, name, role, clusters, prefix, created_at, created_by, expires_at, revoked_at, last_used_at"
+    static let columns =
+        "id, name, role, clusters, prefix, created_at, created_by, expires_at, revoked_at, last_used_at, created_by_token_id"
+    /// Serialises token creation, so two creations cannot both find a name free.
+    static let nameLockKey: Int64 = 0x5741_5244_454E_544B
 
     /// Stores the hash of a new secret and returns the record; the secret itself is the caller's to show once.
+    /// `TokenNameRules` judges the name against the tokens in use, under a lock; the token
+    /// records the token of the context as its creator.
     public func create(
         name: String,
         role: TokenRole,
@@ -20,14 +26,27 @@ public struct TokenStore: Sendable {
     ) async throws -> TokenRecord {
         let now = clock.now()
         return try await database.withTransaction { connection in
+            let logger = database.logger
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.nameLockKey))", logger: logger)
+            let active = try await connection.all(
+                "SELECT id, name FROM api_tokens WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(now)) ORDER BY id",
+                logger: logger
+            ) { row in try row.decode((Int64, String).self) }
+            let lineage = try await TokenRows.lineage(of: active.map(\.0), on: connection, logger: logger)
+            try TokenNameRules.check(
+                name: name,
+                creator: context.tokenID == nil ? nil : context.actor,
+                active: active.map { (id: $0.0, name: $0.1) },
+                lineage: lineage
+            )
             let record = try await connection.returning(
                 """
-                INSERT INTO api_tokens (name, role, clusters, secret_hash, prefix, created_at, created_by, expires_at)
+                INSERT INTO api_tokens (name, role, clusters, secret_hash, prefix, created_at, created_by, created_by_token_id, expires_at)
                 VALUES (\(name), \(role.rawValue), \(clusters), \(Data(secret.hash)), \(secret.displayPrefix), \(now),
-                        \(context.actor), \(expiresAt))
+                        \(context.actor), \(context.tokenID), \(expiresAt))
                 RETURNING \(unescaped: Self.columns)
                 """,
-                logger: database.logger,
+                logger: logger,
                 decode: Self.decode
             )
             try await audit.append(
@@ -98,8 +117,8 @@ public struct TokenStore: Sendable {
     }
 
     static func decode(_ row: PostgresRow) throws -> TokenRecord {
-        let (id, name, role, clusters, prefix, createdAt, createdBy, expiresAt, revokedAt, lastUsedAt) =
-            try row.decode((Int64, String, String, [String], String, Date, String, Date?, Date?, Date?).self)
+        let (id, name, role, clusters, prefix, createdAt, createdBy, expiresAt, revokedAt, lastUsedAt, createdByTokenID) =
+            try row.decode((Int64, String, String, [String], String, Date, String, Date?, Date?, Date?, Int64?).self)
         guard let role = TokenRole(rawValue: role) else { throw StoreError.corruptRow("api_tokens \(id) has role '\(role)'") }
         return TokenRecord(
             id: id,
@@ -109,9 +128,33 @@ public struct TokenStore: Sendable {
             prefix: prefix,
             createdAt: createdAt,
             createdBy: createdBy,
+            createdByTokenID: createdByTokenID,
             expiresAt: expiresAt,
             revokedAt: revokedAt,
             lastUsedAt: lastUsedAt
         )
+    }
+}
+
+/// Token lineage as any transaction reads it: the four-eyes rules of baselines, reviews and
+/// agents compare identities, and a token counts as every token up the chain that created it.
+enum TokenRows {
+    /// For each of `tokenIDs`, the names of the tokens that created it, nearest first.
+    static func lineage(of tokenIDs: [Int64], on connection: PostgresConnection, logger: Logger) async throws -> TokenLineage {
+        guard !tokenIDs.isEmpty else { return TokenLineage() }
+        let rows = try await connection.all(
+            """
+            WITH RECURSIVE chain (origin, creator, depth) AS (
+                SELECT t.id, t.created_by_token_id, 0 FROM api_tokens t WHERE t.id = ANY(\(tokenIDs))
+              UNION ALL
+                SELECT c.origin, t.created_by_token_id, c.depth + 1 FROM chain c JOIN api_tokens t ON t.id = c.creator
+            )
+            SELECT c.origin, t.name FROM chain c JOIN api_tokens t ON t.id = c.creator ORDER BY c.origin, c.depth
+            """,
+            logger: logger
+        ) { row in try row.decode((Int64, String).self) }
+        var creators: [Int64: [String]] = [:]
+        for (origin, name) in rows { creators[origin, default: []].append(name) }
+        return TokenLineage(creators: creators)
     }
 }

@@ -47,6 +47,24 @@ func rowCounts(_ server: TestServer) async throws -> [String: Int] {
     return counts
 }
 
+/// A digest of every row a refused request must leave alone: agents, tokens (all but when they
+/// were last used), baselines, reviews, exceptions and the audit trail, with the row counts.
+func storedState(_ server: TestServer) async throws -> [String: String] {
+    var state = try await rowCounts(server).mapValues(String.init)
+    let rows = [
+        "agents": "(t.*)::text FROM agents t", "baselines": "(t.*)::text FROM baselines t", "reviews": "(t.*)::text FROM reviews t",
+        "guardrail_exceptions": "(t.*)::text FROM guardrail_exceptions t", "audit_events": "(t.*)::text FROM audit_events t",
+        "api_tokens": "(t.id, t.name, t.role, t.created_by_token_id, t.expires_at, t.revoked_at)::text FROM api_tokens t",
+    ]
+    for (table, select) in rows {
+        let result = try await server.db.database.client.query(
+            .init(unsafeSQL: "SELECT coalesce(md5(string_agg(r, '|' ORDER BY r)), '') FROM (SELECT \(select)) AS s(r)")
+        ).collect()
+        state[table + " rows"] = try result.first!.decode(String.self)
+    }
+    return state
+}
+
 /// A baseline proposal: the playbook's coding agent, by default.
 func baselineJSON(
     namespace: String = "agents",

@@ -20,8 +20,10 @@ public struct Baselines: Sendable {
         return try await view(record)
     }
 
-    /// Approves as `approver`, who must not be the proposer; critical findings that no exception
-    /// covers need `acceptRisk` and a reason.
+    /// Approves as `approver`, who must not be the proposer (`Identity`: under no name that is the
+    /// same once normalised, nor through a token the proposer created, nor the other way round);
+    /// critical findings that no exception covers (the proposer's own exceptions do not count)
+    /// need `acceptRisk` and a reason.
     public func approve(
         agentID: Int64,
         version: Int,
@@ -48,10 +50,16 @@ public struct Baselines: Sendable {
         by decider: Principal,
         context: ChangeContext
     ) async throws -> View {
-        let exceptions = try await stores.exceptions.list(agentID: agentID).map(\.exception)
-        let decision = BaselineDecision(kind: kind, decider: decider.name, reason: reason, exceptions: exceptions, at: stores.clock.now())
+        let exceptions = try await stores.exceptions.list(agentID: agentID)
+        let decision = BaselineDecision(
+            kind: kind,
+            decider: decider.attribution,
+            reason: reason,
+            exceptions: exceptions,
+            at: stores.clock.now()
+        )
         let record = try await stores.baselines.decide(agentID: agentID, version: version, decision: decision, context: context)
-        return View(baseline: record.baseline, findings: record.findings(exceptions: exceptions, now: decision.at))
+        return View(baseline: record.baseline, findings: record.findings(exceptions: exceptions.map(\.exception), now: decision.at))
     }
 
     /// Newest first.

@@ -128,33 +128,52 @@ public struct Baseline: Sendable, Hashable, Codable {
 
 /// The rules for deciding on a proposed version.
 public enum BaselineDecisionRules {
+    /// An exception that would have cleared a critical finding, but was made by the proposer.
+    public struct DisregardedException: Sendable, Equatable {
+        public var id: Int64
+        public var ruleID: String
+        public var why: Identity.SamePerson
+
+        public init(id: Int64, ruleID: String, why: Identity.SamePerson) {
+            self.id = id
+            self.ruleID = ruleID
+            self.why = why
+        }
+    }
+
     public enum Refusal: Error, Sendable, Equatable {
         /// Only a proposed version can be decided.
         case notProposed(BaselineStatus)
-        /// Four eyes: whoever proposed may not approve or reject.
-        case sameAsProposer(String)
+        /// Four eyes: whoever proposed may not approve or reject, under any name or through any
+        /// token they created.
+        case sameAsProposer(decider: String, proposer: String, why: Identity.SamePerson)
         /// Critical findings that no exception covers, and the approver did not accept the risk.
-        case unacceptedCriticalFindings([String])
+        /// `disregarded`: the proposer's own exceptions, which would have covered some of them.
+        case unacceptedCriticalFindings([String], disregarded: [DisregardedException])
         /// Accepting risk needs a reason on record.
         case riskReasonMissing
     }
 
     public static func checkApproval(
         of baseline: Baseline,
-        by approver: String,
+        proposer: Identity,
+        approver: Identity,
         unexceptedCriticalRuleIDs: [String],
+        disregardedExceptions: [DisregardedException] = [],
         acceptRisk: Bool,
         reason: String?
     ) throws(Refusal) {
-        try checkDecision(of: baseline, by: approver)
+        try checkDecision(of: baseline, proposer: proposer, decider: approver)
         if !unexceptedCriticalRuleIDs.isEmpty {
-            guard acceptRisk else { throw .unacceptedCriticalFindings(unexceptedCriticalRuleIDs) }
+            guard acceptRisk else { throw .unacceptedCriticalFindings(unexceptedCriticalRuleIDs, disregarded: disregardedExceptions) }
             guard let reason, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .riskReasonMissing }
         }
     }
 
-    public static func checkDecision(of baseline: Baseline, by decider: String) throws(Refusal) {
+    public static func checkDecision(of baseline: Baseline, proposer: Identity, decider: Identity) throws(Refusal) {
         guard baseline.status == .proposed else { throw .notProposed(baseline.status) }
-        guard decider != baseline.proposedBy else { throw .sameAsProposer(decider) }
+        if let why = decider.samePerson(as: proposer) {
+            throw .sameAsProposer(decider: decider.name, proposer: proposer.name, why: why)
+        }
     }
 }

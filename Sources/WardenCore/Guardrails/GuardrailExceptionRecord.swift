@@ -10,6 +10,8 @@ public struct GuardrailExceptionRecord: Sendable, Hashable, Codable {
     public var justification: String
     public var expiresAt: Date
     public var createdBy: String
+    /// The token `createdBy` acted through; nil when not recorded.
+    public var createdByTokenID: Int64?
     public var createdAt: Date
     public var revokedBy: String?
     public var revokedAt: Date?
@@ -23,6 +25,7 @@ public struct GuardrailExceptionRecord: Sendable, Hashable, Codable {
         justification: String,
         expiresAt: Date,
         createdBy: String,
+        createdByTokenID: Int64? = nil,
         createdAt: Date,
         revokedBy: String?,
         revokedAt: Date?
@@ -35,6 +38,7 @@ public struct GuardrailExceptionRecord: Sendable, Hashable, Codable {
         self.justification = justification
         self.expiresAt = expiresAt
         self.createdBy = createdBy
+        self.createdByTokenID = createdByTokenID
         self.createdAt = createdAt
         self.revokedBy = revokedBy
         self.revokedAt = revokedAt
@@ -54,4 +58,7 @@ public struct GuardrailExceptionRecord: Sendable, Hashable, Codable {
     }
 
     public func isActive(at now: Date) -> Bool { revokedAt == nil && expiresAt > now }
+
+    /// Who made it.
+    public var creator: Attribution { Attribution(name: createdBy, tokenID: createdByTokenID) }
 }

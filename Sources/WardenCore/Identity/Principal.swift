@@ -18,4 +18,7 @@ public struct Principal: Sendable, Hashable {
         self.clusters = clusters
         self.expiresAt = expiresAt
     }
+
+    /// What an act by this principal is recorded under.
+    public var attribution: Attribution { Attribution(name: name, tokenID: tokenID) }
 }

@@ -9,6 +9,8 @@ public struct TokenRecord: Sendable, Hashable, Codable {
     public var prefix: String
     public var createdAt: Date
     public var createdBy: String
+    /// The token `createdBy` acted through; nil when made from the command line.
+    public var createdByTokenID: Int64?
     public var expiresAt: Date?
     public var revokedAt: Date?
     public var lastUsedAt: Date?
@@ -21,6 +23,7 @@ public struct TokenRecord: Sendable, Hashable, Codable {
         prefix: String,
         createdAt: Date,
         createdBy: String,
+        createdByTokenID: Int64? = nil,
         expiresAt: Date?,
         revokedAt: Date?,
         lastUsedAt: Date?
@@ -32,6 +35,7 @@ public struct TokenRecord: Sendable, Hashable, Codable {
         self.prefix = prefix
         self.createdAt = createdAt
         self.createdBy = createdBy
+        self.createdByTokenID = createdByTokenID
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt
         self.lastUsedAt = lastUsedAt

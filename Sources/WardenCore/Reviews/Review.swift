@@ -111,8 +111,9 @@ public struct Review: Sendable, Hashable, Codable {
 public enum ReviewDecisionRules {
     public enum Refusal: Error, Sendable, Equatable {
         case alreadyDecided(ReviewDecisionKind)
-        /// Four eyes: the person who answers for the agent may not certify it.
-        case reviewerIsOwner(String)
+        /// Four eyes: the person who answers for the agent may not decide its review, under any
+        /// name or through any token they created.
+        case reviewerIsOwner(reviewer: String, owner: String, why: Identity.SamePerson)
     }
 
     /// Notes are required where the decision changes something; a `modify` carries its baseline.
@@ -126,8 +127,8 @@ public enum ReviewDecisionRules {
         try issues.throwIfAny()
     }
 
-    public static func check(review: Review, reviewer: String, owner: String) throws(Refusal) {
+    public static func check(review: Review, reviewer: Identity, owner: String) throws(Refusal) {
         if let decision = review.decision { throw .alreadyDecided(decision.decision) }
-        if reviewer == owner { throw .reviewerIsOwner(reviewer) }
+        if let why = reviewer.samePerson(asNamed: owner) { throw .reviewerIsOwner(reviewer: reviewer.name, owner: owner, why: why) }
     }
 }

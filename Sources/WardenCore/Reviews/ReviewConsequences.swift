@@ -18,14 +18,15 @@ public enum ReviewConsequences {
     public struct AfterDecision: Sendable, Equatable {
         /// The next review follows from the decision's date.
         public var nextReviewDue: Date
-        /// A revoke suspends an active agent.
+        /// A revoke suspends an agent that is not retired (one already suspended stays so), and
+        /// the review becomes the suspension's cause: reactivating it then needs a second person.
         public var suspend: Bool
     }
 
     public static func afterDecision(_ decision: ReviewDecisionKind, agent: AgentFields, at now: Date, policy: ReviewPolicy) -> AfterDecision {
         AfterDecision(
             nextReviewDue: ReviewSchedule.nextDue(after: now, tier: agent.riskTier, override: agent.reviewIntervalDays, policy: policy),
-            suspend: decision == .revoke && agent.status == .active
+            suspend: decision == .revoke && agent.status != .retired
         )
     }
 }

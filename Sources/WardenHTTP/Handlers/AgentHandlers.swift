@@ -98,6 +98,27 @@ extension WardenAPI {
         return -1
     }
 
+    static func problem(_ refusal: AgentChange.Refusal) -> Problem {
+        switch refusal {
+        case .retired:
+            return .conflict("a retired agent cannot be changed")
+        case .reactivationBySamePerson(let reactivator, let counterpart, let suspension, let why):
+            let cause = suspension.revokedBy.map { "when \($0.name) revoked it" } ?? "when nobody decided it in time"
+            let (role, name) =
+                switch counterpart {
+                case .owner(let owner): ("its owner", owner)
+                case .revokingReviewer(let reviewer): ("the reviewer who revoked it", reviewer)
+                }
+            return Problem(
+                status: .forbidden,
+                slug: "four-eyes",
+                title: "Four eyes are required",
+                detail:
+                    "review \(suspension.reviewID) suspended this agent \(cause), \(Self.sameAs(reactivator, name, why))so someone other than \(role), \(name), must reactivate it"
+            )
+        }
+    }
+
     static func schema(_ agent: Agent) -> Components.Schemas.Agent {
         let f = agent.fields
         return .init(

@@ -69,24 +69,37 @@ extension WardenAPI {
         switch refusal {
         case .notProposed(let status):
             return .conflict("this version is \(status.rawValue); only a proposed version can be approved or rejected")
-        case .sameAsProposer(let name):
+        case .sameAsProposer(let decider, let proposer, let why):
             return Problem(
                 status: .forbidden,
                 slug: "four-eyes",
                 title: "Four eyes are required",
-                detail: "\(name) proposed this version, so someone else must approve or reject it"
+                detail: "\(proposer) proposed this version, \(Self.sameAs(decider, proposer, why))so someone else must approve or reject it"
             )
-        case .unacceptedCriticalFindings(let ids):
+        case .unacceptedCriticalFindings(let ids, let disregarded):
+            var detail = "critical findings without an exception: \(Set(ids).sorted().joined(separator: ", "))"
+            if !disregarded.isEmpty {
+                let listed = disregarded.map { "\($0.id) (\($0.ruleID))" }.joined(separator: ", ")
+                detail +=
+                    "; exceptions made by the proposer of this version do not clear its critical findings, so \(disregarded.count == 1 ? "exception" : "exceptions") \(listed) \(disregarded.count == 1 ? "does" : "do") not count"
+                let reasons = Set(disregarded.map(\.why)).filter { if case .sameName(let a, let b) = $0 { a != b } else { true } }
+                if !reasons.isEmpty { detail += " (\(reasons.map(\.description).sorted().joined(separator: "; ")))" }
+            }
             return Problem(
                 status: .conflict,
                 slug: "critical-findings",
                 title: "The version has critical findings",
-                detail:
-                    "critical findings without an exception: \(Set(ids).sorted().joined(separator: ", ")); add exceptions, propose a narrower version, or approve with acceptRisk and a reason"
+                detail: detail + "; add exceptions made by someone else, propose a narrower version, or approve with acceptRisk and a reason"
             )
         case .riskReasonMissing:
             return Problem.validation(ValidationError(pointer: "/reason", detail: "accepting risk needs a reason on record"))
         }
+    }
+
+    /// "X counts as Y: why; " for a problem's detail, or nothing when the two names are the same string.
+    static func sameAs(_ who: String, _ other: String, _ why: Identity.SamePerson) -> String {
+        if case .sameName(let a, let b) = why, a == b { return "" }
+        return "and \(who) counts as the same person (\(why)), "
     }
 
     static func schema(_ view: Baselines.View) -> Components.Schemas.Baseline {

@@ -78,12 +78,12 @@ extension WardenAPI {
         switch refusal {
         case .alreadyDecided(let decision):
             return .conflict("this review was decided (\(decision.rawValue)); a decision never changes, open a new review instead")
-        case .reviewerIsOwner(let name):
+        case .reviewerIsOwner(let reviewer, let owner, let why):
             return Problem(
                 status: .forbidden,
                 slug: "four-eyes",
                 title: "Four eyes are required",
-                detail: "\(name) owns this agent, so someone else must review it"
+                detail: "\(owner) owns this agent, \(Self.sameAs(reviewer, owner, why))so someone else must review it"
             )
         }
     }

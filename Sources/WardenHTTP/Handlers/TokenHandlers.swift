@@ -40,6 +40,20 @@ extension WardenAPI {
         return .ok(.init(body: .json(Self.schema(record))))
     }
 
+    static func problem(_ refusal: TokenNameRules.Refusal) -> Problem {
+        switch refusal {
+        case .taken(let name, let existing, let tokenID):
+            let same = name == existing ? "" : ", the same name as '\(name)' once Unicode-normalised and case-folded"
+            return Problem(
+                status: .conflict,
+                slug: "name-taken",
+                title: "The name belongs to someone else",
+                detail:
+                    "token \(tokenID), in use, is called '\(existing)'\(same); a token's name says which person it is, so only \(existing), or whoever made that token, may create another under it (or revoke token \(tokenID) first)"
+            )
+        }
+    }
+
     static func schema(_ record: TokenRecord) -> Components.Schemas.Token {
         .init(
             id: record.id,

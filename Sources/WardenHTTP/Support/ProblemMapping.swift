@@ -25,8 +25,10 @@ enum ProblemMapping {
             return WardenAPI.problem(refusal)
         case let refusal as ReviewDecisionRules.Refusal:
             return WardenAPI.problem(refusal)
-        case AgentChange.Refusal.retired:
-            return .conflict("a retired agent cannot be changed")
+        case let refusal as AgentChange.Refusal:
+            return WardenAPI.problem(refusal)
+        case let refusal as TokenNameRules.Refusal:
+            return WardenAPI.problem(refusal)
         case let error as ValidationError:
             return .validation(error)
         case let error as DecodingError:
@@ -48,7 +50,7 @@ enum ProblemMapping {
         }
         switch error.underlyingError {
         case is Problem, is StoreError, is UseCaseError, is BaselineDecisionRules.Refusal, is ReviewDecisionRules.Refusal,
-            is AgentChange.Refusal, is ValidationError, is DecodingError, is HTTPError:
+            is AgentChange.Refusal, is TokenNameRules.Refusal, is ValidationError, is DecodingError, is HTTPError:
             return problem(for: error.underlyingError)
         default:
             break
